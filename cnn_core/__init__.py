@@ -1,0 +1,11 @@
+"""cnn_core: the library behind the app, usable on its own from a notebook.
+
+Modules are split by concept and import nothing from Streamlit:
+
+- ``conv``: convolution (cross-correlation), pooling and their shape arithmetic.
+- ``kernels``: the hand-made filters of classic image processing.
+- ``images``: reading photos safely, noise, and image quality measures.
+
+Import the module you need (``from cnn_core import conv``); this package
+imports none of them eagerly, so importing it stays instant.
+"""

@@ -1,0 +1,366 @@
+"""Convolution and pooling: the two operations of a CNN's feature extractor.
+
+Images and feature maps are NumPy arrays laid out as (H, W) or (H, W, C).
+Like Keras' ``Conv2D``, :func:`conv2d` computes a *cross-correlation*: the
+kernel slides over the image unflipped, and each output value is the dot
+product of the kernel with the window under it. (A textbook convolution flips
+the kernel first; for the symmetric blur kernels the two are identical.)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Union
+
+import cv2
+import numpy as np
+
+from cnn_core import kernels
+
+#: "valid" (no padding), "same" (Keras: output length ceil(n / stride)), or a
+#: number of zero rows and columns added on every side.
+Padding = Union[str, int]
+#: One number for both axes, or a (rows, columns) pair.
+SizeLike = Union[int, tuple[int, int]]
+
+POOLING_MODES = ("max", "average")
+# cv2.filter2D handles up to four channels in one call; more are done one by one.
+_CV2_MAX_CHANNELS = 4
+
+
+def output_size(n: int, kernel_size: int, stride: int = 1, padding: Padding = 0) -> int:
+    """Length of a convolution or pooling output along one axis.
+
+    This is the formula ``floor((n + 2p - k) / s) + 1``. With ``padding="same"``
+    the padding is chosen as Keras does, so that the result is ``ceil(n / s)``;
+    when that padding is odd the extra zero goes after the input.
+
+    Parameters
+    ----------
+    n : int
+        Input length (height or width), >= 1.
+    kernel_size : int
+        Window length k, >= 1.
+    stride : int
+        Step s between windows, >= 1.
+    padding : int or {"valid", "same"}
+        Zeros p added on each side, "valid" (p = 0) or "same".
+
+    Returns
+    -------
+    int
+        The output length, >= 1.
+
+    Examples
+    --------
+    >>> output_size(6, 3)
+    4
+    >>> output_size(224, 3, stride=2, padding=1)
+    112
+    """
+    before, after = padding_amounts(n, kernel_size, stride, padding)
+    return _fitted_length(n, kernel_size, stride, before + after)
+
+
+def padding_amounts(n: int, kernel_size: int, stride: int = 1, padding: Padding = 0) -> tuple[int, int]:
+    """Zeros added before and after the input along one axis.
+
+    Parameters
+    ----------
+    n, kernel_size, stride, padding
+        As in :func:`output_size`.
+
+    Returns
+    -------
+    (before, after) : tuple of int
+        Equal for a number or "valid"; for "same", Keras' split, where
+        ``after`` gets the extra zero when the total is odd.
+    """
+    _check_positive_int(n, "n")
+    _check_positive_int(kernel_size, "kernel_size")
+    _check_positive_int(stride, "stride")
+    _check_padding(padding)
+    if padding == "valid":
+        return 0, 0
+    if padding == "same":
+        total = max((math.ceil(n / stride) - 1) * stride + kernel_size - n, 0)
+        return total // 2, total - total // 2
+    return padding, padding
+
+
+def pad(image: np.ndarray, kernel_shape: tuple[int, int], stride: SizeLike = 1,
+        padding: Padding = "valid") -> np.ndarray:
+    """Add the zero border that :func:`conv2d` uses.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W) or (H, W, C)
+    kernel_shape : (kh, kw)
+    stride, padding
+        As in :func:`conv2d`.
+
+    Returns
+    -------
+    ndarray of shape (H + top + bottom, W + left + right[, C]), same dtype.
+    """
+    image = _check_image(image, "image")
+    (top, bottom), (left, right), _ = _conv_geometry(image.shape, kernel_shape, stride, padding)
+    widths = [(top, bottom), (left, right)] + [(0, 0)] * (image.ndim - 2)
+    return np.pad(image, widths)
+
+
+def conv2d(image: np.ndarray, kernel: np.ndarray, stride: SizeLike = 1,
+           padding: Padding = "valid") -> np.ndarray:
+    """Slide ``kernel`` over ``image`` and take the dot product at each stop.
+
+    This is the cross-correlation that a CNN layer computes (Keras ``Conv2D``),
+    applied to each channel separately.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W) or (H, W, C)
+        Any real dtype, for example uint8 in [0, 255]. Values must be finite.
+    kernel : array_like of shape (kh, kw)
+        Real, finite weights. Odd, even and non-square sizes are all valid.
+    stride : int or (int, int)
+        Step between windows, >= 1, for both axes or as (rows, columns).
+    padding : {"valid", "same"} or int
+        "valid" uses only full windows; "same" zero-pads as Keras does so the
+        output has ``ceil(H / stride)`` rows; a number adds that many zero rows
+        and columns on every side.
+
+    Returns
+    -------
+    ndarray of float32, shape (H_out, W_out) or (H_out, W_out, C)
+        ``H_out = output_size(H, kh, stride, padding)``, likewise ``W_out``.
+
+    Examples
+    --------
+    >>> image = np.arange(36).reshape(6, 6)
+    >>> conv2d(image, np.ones((3, 3))).shape
+    (4, 4)
+    >>> conv2d(image, np.ones((3, 3)))[0, 0]  # 0+1+2 + 6+7+8 + 12+13+14
+    63.0
+    """
+    image = _check_image(image, "image")
+    if image.dtype.kind == "f" and not np.isfinite(image).all():
+        raise ValueError("The image contains NaN or infinite values; every pixel must be a finite number.")
+    kernel = kernels.validate_kernel(kernel)
+    stride_y, stride_x = _as_pair(stride, "stride")
+    (top, bottom), (left, right), (rows, cols) = _conv_geometry(image.shape, kernel.shape, stride, padding)
+
+    source = image if image.dtype in (np.uint8, np.float32) else image.astype(np.float32)
+    if top + bottom < kernel.shape[0] and left + right < kernel.shape[1]:
+        # The zero border fits inside the kernel's reach: let OpenCV supply it
+        # (BORDER_CONSTANT is zero) by anchoring the kernel at (left, top).
+        # Output (i, j) then sits at (i * stride_y, j * stride_x) of the result.
+        anchor = (left, top)
+    else:
+        source = cv2.copyMakeBorder(source, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0)
+        anchor = (0, 0)
+    full = _correlate(source, kernel, anchor)  # (H, W[, C]), every stride-1 position
+    return full[: (rows - 1) * stride_y + 1 : stride_y, : (cols - 1) * stride_x + 1 : stride_x]
+
+
+def pool2d(feature_map: np.ndarray, size: SizeLike = 2, stride: SizeLike | None = None,
+           mode: str = "max") -> np.ndarray:
+    """Downsample by the max or the mean of each window ("valid" pooling).
+
+    Windows that do not fit entirely inside the map are dropped, as in Keras'
+    ``MaxPooling2D`` and ``AveragePooling2D`` with ``padding="valid"``.
+
+    Parameters
+    ----------
+    feature_map : ndarray of shape (H, W) or (H, W, C)
+    size : int or (int, int)
+        Window size, >= 1.
+    stride : int or (int, int), optional
+        Step between windows; defaults to ``size`` (no overlap).
+    mode : {"max", "average"}
+
+    Returns
+    -------
+    ndarray of float32, shape (H_out, W_out[, C])
+        ``H_out = floor((H - size) / stride) + 1``, likewise ``W_out``.
+
+    Examples
+    --------
+    >>> pool2d(np.arange(16).reshape(4, 4))
+    array([[ 5.,  7.],
+           [13., 15.]], dtype=float32)
+    """
+    feature_map = _check_image(feature_map, "feature_map")
+    if mode not in POOLING_MODES:
+        raise ValueError(f"mode must be one of {POOLING_MODES}. Received: mode={mode!r}")
+    size_y, size_x = _as_pair(size, "size")
+    stride_y, stride_x = _as_pair(size if stride is None else stride, "stride")
+    rows = output_size(feature_map.shape[0], size_y, stride_y)
+    cols = output_size(feature_map.shape[1], size_x, stride_x)
+
+    if mode == "average":
+        feature_map = feature_map.astype(np.float32, copy=False)
+    pooled = None
+    for dy in range(size_y):
+        for dx in range(size_x):
+            # Every window's element at offset (dy, dx), for all windows at once.
+            offset_view = feature_map[dy : dy + (rows - 1) * stride_y + 1 : stride_y,
+                                      dx : dx + (cols - 1) * stride_x + 1 : stride_x]
+            if pooled is None:
+                pooled = offset_view.copy()
+            elif mode == "max":
+                np.maximum(pooled, offset_view, out=pooled)
+            else:
+                pooled += offset_view
+    if mode == "average":
+        pooled /= size_y * size_x
+    return pooled.astype(np.float32, copy=False)
+
+
+def relu(feature_map: np.ndarray) -> np.ndarray:
+    """Rectified linear unit: negative values become 0, others are kept.
+
+    Returns a new float32 array of the same shape.
+    """
+    return np.maximum(np.asarray(feature_map, dtype=np.float32), 0)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One stop of a sliding window, for step-by-step teaching.
+
+    Attributes
+    ----------
+    top, left : int
+        Position of the window's top-left cell in the padded input.
+    values : ndarray of shape (kh, kw)
+        The input values under the window.
+    products : ndarray of shape (kh, kw) or None
+        Element-wise products with the kernel (convolution only).
+    result : float
+        What lands in the output cell: the sum of ``products``, or the max or
+        mean of ``values`` for pooling.
+    """
+
+    top: int
+    left: int
+    values: np.ndarray
+    products: np.ndarray | None
+    result: float
+
+
+def conv_window(image: np.ndarray, kernel: np.ndarray, row: int, col: int,
+                stride: SizeLike = 1, padding: Padding = "valid") -> Window:
+    """The window behind output cell (row, col) of ``conv2d`` on a 2-D image.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W)
+    kernel : array_like of shape (kh, kw)
+    row, col : int
+        Output cell, within the shape ``conv2d`` returns.
+    stride, padding
+        As in :func:`conv2d`.
+    """
+    image = _check_image(image, "image")
+    if image.ndim != 2:
+        raise ValueError(f"conv_window needs a 2-D image. Received: image.shape={image.shape}")
+    kernel = kernels.validate_kernel(kernel)
+    *_, output_shape = _conv_geometry(image.shape, kernel.shape, stride, padding)
+    top, left = _window_corner(row, col, output_shape, stride)
+    padded = pad(image, kernel.shape, stride, padding).astype(np.float32)
+    values = padded[top : top + kernel.shape[0], left : left + kernel.shape[1]]
+    products = values * kernel
+    return Window(top, left, values, products, float(products.sum()))
+
+
+def pool_window(feature_map: np.ndarray, row: int, col: int, size: SizeLike = 2,
+                stride: SizeLike | None = None, mode: str = "max") -> Window:
+    """The window behind output cell (row, col) of ``pool2d`` on a 2-D map.
+
+    Parameters are as in :func:`pool2d`; ``row`` and ``col`` must lie within
+    the shape it returns.
+    """
+    output_shape = pool2d(feature_map, size, stride, mode).shape
+    if np.ndim(feature_map) != 2:
+        raise ValueError(f"pool_window needs a 2-D map. Received: feature_map.shape={np.shape(feature_map)}")
+    size_y, size_x = _as_pair(size, "size")
+    top, left = _window_corner(row, col, output_shape, size if stride is None else stride)
+    values = np.asarray(feature_map, dtype=np.float32)[top : top + size_y, left : left + size_x]
+    result = values.max() if mode == "max" else values.mean()
+    return Window(top, left, values, None, float(result))
+
+
+def _correlate(source: np.ndarray, kernel: np.ndarray, anchor: tuple[int, int]) -> np.ndarray:
+    """cv2.filter2D per channel with a zero border; keeps a trailing channel axis."""
+    if source.ndim == 2 or source.shape[2] <= _CV2_MAX_CHANNELS:
+        full = cv2.filter2D(source, cv2.CV_32F, kernel, anchor=anchor, borderType=cv2.BORDER_CONSTANT)
+        # OpenCV drops a channel axis of length 1; put it back.
+        return full.reshape(source.shape[:2] + source.shape[2:])
+    channels = [_correlate(source[:, :, c], kernel, anchor) for c in range(source.shape[2])]
+    return np.stack(channels, axis=-1)
+
+
+def _conv_geometry(image_shape: tuple[int, ...], kernel_shape: tuple[int, ...], stride: SizeLike,
+                   padding: Padding) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Zero padding ((top, bottom), (left, right)) and the (rows, cols) output shape."""
+    stride_y, stride_x = _as_pair(stride, "stride")
+    vertical = padding_amounts(image_shape[0], kernel_shape[0], stride_y, padding)
+    horizontal = padding_amounts(image_shape[1], kernel_shape[1], stride_x, padding)
+    rows = _fitted_length(image_shape[0], kernel_shape[0], stride_y, sum(vertical))
+    cols = _fitted_length(image_shape[1], kernel_shape[1], stride_x, sum(horizontal))
+    return vertical, horizontal, (rows, cols)
+
+
+def _fitted_length(n: int, kernel_size: int, stride: int, total_padding: int) -> int:
+    """floor((n + total_padding - k) / s) + 1, refusing a window that cannot fit."""
+    padded = n + total_padding
+    if kernel_size > padded:
+        raise ValueError(
+            f"The window does not fit: kernel_size={kernel_size} is larger than the padded input "
+            f"({n} + {total_padding} padding = {padded}). Use a smaller kernel or more padding. "
+            f"Received: n={n}, kernel_size={kernel_size}"
+        )
+    return (padded - kernel_size) // stride + 1
+
+
+def _window_corner(row: int, col: int, output_shape: tuple[int, ...], stride: SizeLike) -> tuple[int, int]:
+    rows, cols = output_shape[:2]
+    if not (0 <= row < rows and 0 <= col < cols):
+        raise ValueError(
+            f"The output cell must lie inside the {rows}x{cols} output. Received: row={row}, col={col}"
+        )
+    stride_y, stride_x = _as_pair(stride, "stride")
+    return row * stride_y, col * stride_x
+
+
+def _check_image(image: np.ndarray, name: str) -> np.ndarray:
+    array = np.asarray(image)
+    if array.ndim not in (2, 3) or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty array of shape (H, W) or (H, W, C). "
+                         f"Received: {name}.shape={array.shape}")
+    if array.dtype.kind not in "buif":
+        raise ValueError(f"{name} must hold real numbers. Received: {name}.dtype={array.dtype}")
+    return array
+
+
+def _as_pair(value: SizeLike, name: str) -> tuple[int, int]:
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2 or not all(_is_positive_int(v) for v in pair):
+        raise ValueError(f"{name} must be an integer >= 1 or a pair of them. Received: {name}={value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _check_positive_int(value: int, name: str) -> None:
+    if not _is_positive_int(value):
+        raise ValueError(f"{name} must be an integer >= 1. Received: {name}={value!r}")
+
+
+def _is_positive_int(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
+
+
+def _check_padding(padding: Padding) -> None:
+    is_count = isinstance(padding, (int, np.integer)) and not isinstance(padding, bool) and padding >= 0
+    if not (is_count or padding in ("valid", "same")):
+        raise ValueError(f'padding must be "valid", "same" or an integer >= 0. Received: padding={padding!r}')

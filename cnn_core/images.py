@@ -1,0 +1,287 @@
+"""Photos in and out: safe loading, noise, quality measures, display scaling.
+
+Every image here is a NumPy array: RGB photos are uint8 of shape (H, W, 3) in
+[0, 255]; grayscale ones are uint8 of shape (H, W).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
+
+#: Anything :func:`load_image` reads: raw bytes, a path, or an open binary file.
+ImageSource = Union[bytes, bytearray, str, os.PathLike, BinaryIO]
+
+#: Files larger than this are refused before decoding.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Images with more pixels than this are refused (decompression-bomb guard).
+MAX_PIXELS = 50_000_000
+#: The raster formats accepted; anything else (SVG, PDF, EPS...) is refused.
+FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")  # JPEG covers phones' MPO files
+NOISE_KINDS = ("gaussian", "salt_and_pepper")
+
+
+class ImageError(ValueError):
+    """A file that cannot be used as an image; the message is meant for people."""
+
+
+def load_image(source: ImageSource, max_side: int | None = None) -> np.ndarray:
+    """Read a photo as RGB, whatever its format, mode or orientation.
+
+    The EXIF orientation is applied, transparency is composited on white,
+    16-bit, palette, grayscale and CMYK images are converted to 8-bit RGB, and
+    an animation contributes its first frame.
+
+    Parameters
+    ----------
+    source : bytes, path or binary file object
+    max_side : int, optional
+        Downsize so that neither side exceeds this, keeping the aspect ratio.
+        Images already small enough are never enlarged.
+
+    Returns
+    -------
+    ndarray of uint8, shape (H, W, 3)
+
+    Raises
+    ------
+    ImageError
+        With a one-line reason, for anything that is not a readable raster
+        image, is truncated, or is too large.
+    """
+    if max_side is not None and not (isinstance(max_side, int) and max_side >= 1):
+        raise ValueError(f"max_side must be an integer >= 1 or None. Received: max_side={max_side!r}")
+    with _open(source) as image:
+        try:
+            if max_side is not None:
+                # JPEG can decode at 1/2, 1/4 or 1/8 scale: much faster for big photos.
+                image.draft("RGB", (max_side, max_side))
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            rgb = _to_rgb(image)
+            if max_side is not None and max(rgb.size) > max_side:
+                rgb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            return np.asarray(rgb, dtype=np.uint8).copy()
+        except ImageError:
+            raise
+        except Exception as error:  # Pillow raises many types on corrupt data.
+            raise ImageError(f"This image could not be decoded; the file may be truncated or corrupt "
+                             f"({type(error).__name__}).") from error
+
+
+def image_size(source: ImageSource) -> tuple[int, int]:
+    """(width, height) in pixels as stored in the file, read from its header.
+
+    Raises :class:`ImageError` exactly as :func:`load_image` would for files
+    it cannot open.
+    """
+    with _open(source) as image:
+        return image.size
+
+
+def to_grayscale(image: np.ndarray) -> np.ndarray:
+    """RGB (H, W, 3) uint8 to luminance (H, W) uint8, with ITU-R BT.601 weights."""
+    return cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+
+
+def add_noise(image: np.ndarray, kind: str, level: float, seed: int = 0) -> np.ndarray:
+    """Return a noisy copy of a uint8 image.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (H, W) or (H, W, C)
+    kind : {"gaussian", "salt_and_pepper"}
+        "gaussian" adds normal noise whose standard deviation is ``level``
+        times 255; "salt_and_pepper" turns a fraction ``level`` of the pixels
+        pure black or pure white.
+    level : float
+        Between 0 and 1.
+    seed : int
+        The same seed gives the same noise, so a page can redraw it.
+
+    Returns
+    -------
+    ndarray of uint8, same shape
+    """
+    if kind not in NOISE_KINDS:
+        raise ValueError(f"kind must be one of {NOISE_KINDS}. Received: kind={kind!r}")
+    if not 0 <= level <= 1:
+        raise ValueError(f"level must be between 0 and 1. Received: level={level!r}")
+    rng = np.random.default_rng(seed)
+    if kind == "gaussian":
+        noisy = image + rng.normal(0, level * 255, image.shape)
+        return np.clip(np.rint(noisy), 0, 255).astype(np.uint8)
+    noisy = image.copy()
+    hit = rng.random(image.shape[:2]) < level  # (H, W): the same pixels in every channel
+    salt = rng.random(image.shape[:2]) < 0.5
+    noisy[hit & salt] = 255
+    noisy[hit & ~salt] = 0
+    return noisy
+
+
+def psnr(reference: np.ndarray, image: np.ndarray) -> float:
+    """Peak signal-to-noise ratio in decibels, for 8-bit images (peak 255).
+
+    Higher is closer to the reference; identical images give ``inf``.
+    """
+    reference, image = np.asarray(reference, np.float64), np.asarray(image, np.float64)
+    if reference.shape != image.shape:
+        raise ValueError(f"Both images must have the same shape. Received: {reference.shape} and {image.shape}")
+    mean_squared_error = np.mean((reference - image) ** 2)
+    if mean_squared_error == 0:
+        return float("inf")
+    return float(10 * np.log10(255**2 / mean_squared_error))
+
+
+def edge_retention(reference: np.ndarray, image: np.ndarray, edge_fraction: float = 0.1) -> float:
+    """How much of the reference's edge strength ``image`` keeps, as a fraction.
+
+    The strongest ``edge_fraction`` of the reference's pixels by Sobel gradient
+    magnitude are its edges; the result is the mean gradient magnitude of
+    ``image`` there divided by the reference's own. A blur lowers it (1.0 means
+    edges as crisp as the reference). Measuring only at the reference's edges
+    keeps leftover noise in flat areas from counting as sharpness.
+
+    Parameters
+    ----------
+    reference, image : ndarray of shape (H, W)
+        Grayscale, same shape.
+    """
+    if reference.shape != image.shape or np.ndim(reference) != 2:
+        raise ValueError(f"Both images must be 2-D with the same shape. "
+                         f"Received: {np.shape(reference)} and {np.shape(image)}")
+    reference_strength = _gradient_magnitude(reference)
+    threshold = np.quantile(reference_strength, 1 - edge_fraction)
+    edges = reference_strength >= threshold
+    reference_mean = reference_strength[edges].mean()
+    if reference_mean == 0:
+        raise ValueError("The reference image is flat: it has no edges to compare.")
+    return float(_gradient_magnitude(image)[edges].mean() / reference_mean)
+
+
+def to_display(feature_map: np.ndarray) -> np.ndarray:
+    """Map a feature map to uint8 for a picture, keeping its meaning visible.
+
+    Signed maps (with negative values) put zero at mid-grey 128 and scale the
+    largest magnitude to 1 or 255. Non-negative maps keep their values when
+    they fit in [0, 255] (a blurred photo still looks like the photo) and are
+    scaled down to fit otherwise.
+
+    Parameters
+    ----------
+    feature_map : ndarray of shape (H, W) or (H, W, C)
+
+    Returns
+    -------
+    ndarray of uint8, same shape
+    """
+    values = np.asarray(feature_map, dtype=np.float32)
+    largest = float(np.abs(values).max(initial=0))
+    if values.min(initial=0) < 0:
+        scaled = 128 + values * (127 / largest)
+    elif largest > 255:
+        scaled = values * (255 / largest)
+    else:
+        scaled = values
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    """PNG file bytes of a uint8 (H, W) or RGB (H, W, 3) image."""
+    if image.dtype != np.uint8:
+        raise ValueError(f"encode_png needs uint8 pixels. Received: dtype={image.dtype}")
+    bgr = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, buffer = cv2.imencode(".png", bgr)
+    if not ok:
+        raise ValueError(f"Could not encode an image of shape {image.shape} as PNG.")
+    return buffer.tobytes()
+
+
+def _open(source: ImageSource) -> Image.Image:
+    data = _read_bytes(source)
+    if not data:
+        raise ImageError("The file is empty (0 bytes).")
+    if b"<svg" in data[:1024].lower():
+        raise ImageError("SVG is a vector drawing, not a photo; please use PNG, JPEG, WebP, BMP, GIF or TIFF.")
+    Image.init()  # Register every plugin so FORMATS can name them (cheap after the first call).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=FORMATS)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageError(f"This image has too many pixels to open safely "
+                             f"(limit {MAX_PIXELS // 1_000_000} megapixels).") from None
+        except Exception as error:
+            raise ImageError("This file is not an image this app can read; please use PNG, JPEG, WebP, "
+                             "BMP, GIF or TIFF.") from error
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > MAX_PIXELS:
+        image.close()
+        raise ImageError(f"This image is {width}x{height} pixels; the limit is "
+                         f"{MAX_PIXELS // 1_000_000} megapixels with sides of at least 1 pixel.")
+    return image
+
+
+def _read_bytes(source: ImageSource) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise ImageError(f"No image file at {str(path)!r}.")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ImageError(_too_big_message(path.stat().st_size))
+        data = path.read_bytes()
+    elif hasattr(source, "read"):
+        data = source.read(MAX_FILE_BYTES + 1)
+        if not isinstance(data, bytes):
+            raise ImageError("The file must be opened in binary mode ('rb').")
+    else:
+        raise ImageError(f"Cannot read an image from a {type(source).__name__}; "
+                         "pass bytes, a path or a binary file.")
+    if len(data) > MAX_FILE_BYTES:
+        raise ImageError(_too_big_message(len(data)))
+    return data
+
+
+def _too_big_message(size_bytes: int) -> str:
+    return (f"The file is {size_bytes / 2**20:.1f} MB; the limit is "
+            f"{MAX_FILE_BYTES // 2**20} MB.")
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Convert any Pillow mode to 8-bit RGB; transparency becomes white."""
+    if image.mode.startswith("I") or image.mode == "F":
+        image = Image.fromarray(_to_8_bit(np.asarray(image), image.mode))
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def _to_8_bit(values: np.ndarray, mode: str) -> np.ndarray:
+    """Scale 16-bit, 32-bit integer or float grayscale (Pillow ``mode``) to uint8."""
+    values = values.astype(np.float64)
+    low, high = float(values.min()), float(values.max())
+    if mode.startswith("I;16") or (mode == "I" and 255 < high <= 65535 and low >= 0):
+        scaled = values / 257  # 16-bit: 65535 -> 255
+    elif mode == "I" and 0 <= low and high <= 255:
+        scaled = values
+    elif mode == "F" and 0 <= low and high <= 1:
+        scaled = values * 255
+    else:
+        scaled = (values - low) * (255 / (high - low or 1))  # stretch whatever range it has
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
+def _gradient_magnitude(image: np.ndarray) -> np.ndarray:
+    image = np.asarray(image, dtype=np.float32)
+    return np.hypot(cv2.Sobel(image, cv2.CV_32F, 1, 0), cv2.Sobel(image, cv2.CV_32F, 0, 1))

@@ -1,0 +1,175 @@
+"""Hand-made kernels: the filters people designed before CNNs learned their own.
+
+Every kernel is a float32 array of shape (size, size), meant for
+:func:`cnn_core.conv.conv2d`, which slides it unflipped (cross-correlation).
+The x-derivative kernels therefore give positive values where the image gets
+brighter from left to right, exactly as ``cv2.Sobel`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: The largest kernel the custom editor and the presets offer.
+MAX_KERNEL_SIZE = 15
+
+
+@dataclass(frozen=True)
+class KernelInfo:
+    """What a preset does and which sizes it comes in."""
+
+    description: str
+    sizes: tuple[int, ...]
+    uses_sigma: bool = False
+
+
+_ODD_SIZES = tuple(range(1, MAX_KERNEL_SIZE + 1, 2))
+_ALL_SIZES = tuple(range(1, MAX_KERNEL_SIZE + 1))
+
+_FIXED_3X3 = {
+    "prewitt_x": [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],
+    "prewitt_y": [[-1, -1, -1], [0, 0, 0], [1, 1, 1]],
+    "scharr_x": [[-3, 0, 3], [-10, 0, 10], [-3, 0, 3]],
+    "scharr_y": [[-3, -10, -3], [0, 0, 0], [3, 10, 3]],
+    "laplacian": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
+    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+    "emboss": [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]],
+    "outline": [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]],
+}
+
+#: Every preset :func:`make_kernel` knows, in the order a menu shows them.
+KERNELS: dict[str, KernelInfo] = {
+    "identity": KernelInfo("Copies the image unchanged: a single 1 in the centre.", _ODD_SIZES),
+    "mean": KernelInfo("Box blur: every output pixel is the plain average of its window.", _ALL_SIZES),
+    "gaussian": KernelInfo(
+        "Gaussian blur: a weighted average where nearby pixels count more; "
+        "sigma sets how fast the weights fall off.", _ALL_SIZES, uses_sigma=True),
+    "sobel_x": KernelInfo("Vertical edges: brightness change from left to right, smoothed vertically.",
+                          (3, 5, 7)),
+    "sobel_y": KernelInfo("Horizontal edges: brightness change from top to bottom, smoothed horizontally.",
+                          (3, 5, 7)),
+    "prewitt_x": KernelInfo("Vertical edges, like Sobel but with equal weights in each column.", (3,)),
+    "prewitt_y": KernelInfo("Horizontal edges, like Sobel but with equal weights in each row.", (3,)),
+    "scharr_x": KernelInfo("Vertical edges, weights tuned to respond equally in all directions.", (3,)),
+    "scharr_y": KernelInfo("Horizontal edges, weights tuned to respond equally in all directions.", (3,)),
+    "laplacian": KernelInfo("Second derivative: responds to edges in every direction at once, "
+                            "zero on flat areas and smooth ramps.", (3,)),
+    "sharpen": KernelInfo("Adds the Laplacian's edges back onto the image, so edges look crisper.", (3,)),
+    "emboss": KernelInfo("Lights the image from the top left, so it looks raised like a relief.", (3,)),
+    "outline": KernelInfo("Centre minus its eight neighbours: bright outlines, flat areas become 0.", (3,)),
+}
+
+
+def make_kernel(name: str, size: int = 3, sigma: float | None = None) -> np.ndarray:
+    """Build a preset kernel.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`KERNELS` (``identity``, ``mean``, ``gaussian``,
+        ``sobel_x``, ``sobel_y``, ``prewitt_x``, ``prewitt_y``, ``scharr_x``,
+        ``scharr_y``, ``laplacian``, ``sharpen``, ``emboss``, ``outline``).
+    size : int
+        Side length; ``KERNELS[name].sizes`` lists the sizes each preset has.
+    sigma : float, optional
+        Gaussian only: standard deviation in pixels, > 0. By default OpenCV's
+        rule ``0.3 * ((size - 1) * 0.5 - 1) + 0.8``, as ``cv2.GaussianBlur``.
+
+    Returns
+    -------
+    ndarray of float32, shape (size, size)
+        Blur kernels sum to 1, so they keep the image's brightness.
+
+    Examples
+    --------
+    >>> make_kernel("mean", 2)
+    array([[0.25, 0.25],
+           [0.25, 0.25]], dtype=float32)
+    """
+    if name not in KERNELS:
+        raise ValueError(f"Unknown kernel name. Valid names: {', '.join(KERNELS)}. Received: name={name!r}")
+    info = KERNELS[name]
+    is_integer = isinstance(size, (int, np.integer)) and not isinstance(size, bool)
+    if not is_integer or size not in info.sizes:
+        raise ValueError(f"The {name} kernel comes in sizes {_describe_sizes(info.sizes)}. Received: size={size!r}")
+    if sigma is not None and not info.uses_sigma:
+        raise ValueError(f"sigma applies only to the gaussian kernel. Received: name={name!r}, sigma={sigma!r}")
+
+    if name == "identity":
+        kernel = np.zeros((size, size))
+        kernel[size // 2, size // 2] = 1
+    elif name == "mean":
+        kernel = np.full((size, size), 1 / size**2)
+    elif name == "gaussian":
+        kernel = _gaussian(size, sigma)
+    elif name in ("sobel_x", "sobel_y"):
+        dx, dy = (1, 0) if name == "sobel_x" else (0, 1)
+        column_weights, row_weights = cv2.getDerivKernels(dx, dy, size)
+        kernel = row_weights @ column_weights.T  # (size, 1) @ (1, size) -> (size, size)
+    else:
+        kernel = np.array(_FIXED_3X3[name])
+    return kernel.astype(np.float32)
+
+
+def validate_kernel(values: np.ndarray, max_size: int | None = None) -> np.ndarray:
+    """Check that ``values`` can be used as a kernel and return it as float32.
+
+    Parameters
+    ----------
+    values : array_like of shape (kh, kw)
+        Real numbers; every cell must be finite (no NaN, no infinity, no blank).
+    max_size : int, optional
+        Largest allowed side, for example :data:`MAX_KERNEL_SIZE` in an editor.
+
+    Returns
+    -------
+    ndarray of float32, shape (kh, kw)
+
+    Raises
+    ------
+    ValueError
+        Naming the first bad cell, or the shape received.
+    """
+    try:
+        kernel = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"A kernel must be a grid of numbers. Received: {values!r:.80}") from None
+    if kernel.ndim != 2 or kernel.size == 0:
+        raise ValueError(f"A kernel must be a non-empty 2-D grid (kh, kw). Received: shape={kernel.shape}")
+    if max_size is not None and max(kernel.shape) > max_size:
+        raise ValueError(f"A kernel may be at most {max_size}x{max_size}. Received: shape={kernel.shape}")
+    bad_cells = np.argwhere(~np.isfinite(kernel))
+    if len(bad_cells):
+        row, col = bad_cells[0]
+        raise ValueError(f"Every kernel cell must be a finite number. Received: {kernel[row, col]} "
+                         f"in row {row + 1}, column {col + 1}")
+    return kernel.astype(np.float32)
+
+
+def default_sigma(size: int) -> float:
+    """OpenCV's default Gaussian sigma for a kernel of this size."""
+    return 0.3 * ((size - 1) * 0.5 - 1) + 0.8
+
+
+def _gaussian(size: int, sigma: float | None) -> np.ndarray:
+    if sigma is None:
+        sigma = default_sigma(size)
+    if not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be a finite number > 0. Received: sigma={sigma!r}")
+    offsets = np.arange(size) - (size - 1) / 2  # distance of each tap from the centre
+    weights = np.exp(-(offsets**2) / (2 * sigma**2))
+    weights /= weights.sum()
+    return np.outer(weights, weights)
+
+
+def _describe_sizes(sizes: tuple[int, ...]) -> str:
+    if len(sizes) == 1:
+        return str(sizes[0])
+    if sizes == _ODD_SIZES:
+        return f"odd sizes from 1 to {MAX_KERNEL_SIZE}"
+    if sizes == _ALL_SIZES:
+        return f"1 to {MAX_KERNEL_SIZE}"
+    return ", ".join(map(str, sizes))
