@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Union
+from typing import Callable, Union
 
 import cv2
 import numpy as np
@@ -25,7 +25,6 @@ Padding = Union[str, int]
 SizeLike = Union[int, tuple[int, int]]
 
 POOLING_MODES = ("max", "average")
-# cv2.filter2D handles up to four channels in one call; more are done one by one.
 _CV2_MAX_CHANNELS = 4
 
 
@@ -159,7 +158,8 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, stride: SizeLike = 1,
     else:
         source = cv2.copyMakeBorder(source, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0)
         anchor = (0, 0)
-    full = _correlate(source, kernel, anchor)  # (H, W[, C]), every stride-1 position
+    full = _per_channel(source, lambda plane: cv2.filter2D(  # (H, W[, C]): every stride-1 position
+        plane, cv2.CV_32F, kernel, anchor=anchor, borderType=cv2.BORDER_CONSTANT))
     return full[: (rows - 1) * stride_y + 1 : stride_y, : (cols - 1) * stride_x + 1 : stride_x]
 
 
@@ -198,23 +198,18 @@ def pool2d(feature_map: np.ndarray, size: SizeLike = 2, stride: SizeLike | None 
     rows = output_size(feature_map.shape[0], size_y, stride_y)
     cols = output_size(feature_map.shape[1], size_x, stride_x)
 
-    if mode == "average":
-        feature_map = feature_map.astype(np.float32, copy=False)
-    pooled = None
-    for dy in range(size_y):
-        for dx in range(size_x):
-            # Every window's element at offset (dy, dx), for all windows at once.
-            offset_view = feature_map[dy : dy + (rows - 1) * stride_y + 1 : stride_y,
-                                      dx : dx + (cols - 1) * stride_x + 1 : stride_x]
-            if pooled is None:
-                pooled = offset_view.copy()
-            elif mode == "max":
-                np.maximum(pooled, offset_view, out=pooled)
-            else:
-                pooled += offset_view
-    if mode == "average":
-        pooled /= size_y * size_x
-    return pooled.astype(np.float32, copy=False)
+    source = feature_map if feature_map.dtype in (np.uint8, np.float32) else feature_map.astype(np.float32)
+    # Pool every stride-1 position with the window anchored at its top-left
+    # cell, then keep each stride-th one. OpenCV's separable max and box
+    # filters make this faster than gathering the windows in NumPy.
+    if mode == "max":
+        window = np.ones((size_y, size_x), np.uint8)
+        full = _per_channel(source, lambda plane: cv2.dilate(plane, window, anchor=(0, 0)))
+    else:
+        full = _per_channel(source, lambda plane: cv2.boxFilter(
+            plane, cv2.CV_32F, (size_x, size_y), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT))
+    pooled = full[: (rows - 1) * stride_y + 1 : stride_y, : (cols - 1) * stride_x + 1 : stride_x]
+    return pooled.astype(np.float32)
 
 
 def relu(feature_map: np.ndarray) -> np.ndarray:
@@ -291,14 +286,15 @@ def pool_window(feature_map: np.ndarray, row: int, col: int, size: SizeLike = 2,
     return Window(top, left, values, None, float(result))
 
 
-def _correlate(source: np.ndarray, kernel: np.ndarray, anchor: tuple[int, int]) -> np.ndarray:
-    """cv2.filter2D per channel with a zero border; keeps a trailing channel axis."""
+def _per_channel(source: np.ndarray, filter_plane: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Apply an OpenCV filter to (H, W) or (H, W, C), keeping the channel axis.
+
+    OpenCV filters up to four channels in one call; more go one at a time.
+    """
     if source.ndim == 2 or source.shape[2] <= _CV2_MAX_CHANNELS:
-        full = cv2.filter2D(source, cv2.CV_32F, kernel, anchor=anchor, borderType=cv2.BORDER_CONSTANT)
-        # OpenCV drops a channel axis of length 1; put it back.
-        return full.reshape(source.shape[:2] + source.shape[2:])
-    channels = [_correlate(source[:, :, c], kernel, anchor) for c in range(source.shape[2])]
-    return np.stack(channels, axis=-1)
+        # OpenCV drops a channel axis of length 1; reshape puts it back.
+        return filter_plane(source).reshape(source.shape)
+    return np.stack([filter_plane(source[:, :, c]) for c in range(source.shape[2])], axis=-1)
 
 
 def _conv_geometry(image_shape: tuple[int, ...], kernel_shape: tuple[int, ...], stride: SizeLike,
