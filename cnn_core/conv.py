@@ -220,6 +220,27 @@ def relu(feature_map: np.ndarray) -> np.ndarray:
     return np.maximum(np.asarray(feature_map, dtype=np.float32), 0)
 
 
+def gradient_magnitude(image: np.ndarray, size: int = 3, stride: SizeLike = 1,
+                       padding: Padding = "valid") -> np.ndarray:
+    """Edge strength in every direction: sqrt(Gx**2 + Gy**2) of a Sobel pair.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W) or (H, W, C)
+    size : {3, 5, 7}
+        Sobel kernel size.
+    stride, padding
+        As in :func:`conv2d`.
+
+    Returns
+    -------
+    ndarray of float32, the shape :func:`conv2d` gives; all values >= 0.
+    """
+    horizontal_change = conv2d(image, kernels.make_kernel("sobel_x", size), stride, padding)
+    vertical_change = conv2d(image, kernels.make_kernel("sobel_y", size), stride, padding)
+    return np.hypot(horizontal_change, vertical_change)
+
+
 @dataclass(frozen=True)
 class Window:
     """One stop of a sliding window, for step-by-step teaching.

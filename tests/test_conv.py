@@ -284,3 +284,9 @@ def test_output_size_refuses_zero_stride():
 def test_conv_window_refuses_a_cell_outside_the_output():
     with pytest.raises(ValueError, match="inside the 4x4 output. Received: row=4, col=0"):
         conv.conv_window(np.ones((6, 6)), np.ones((3, 3)), 4, 0)
+
+
+def test_gradient_magnitude_matches_cv2_sobel_pair():
+    image = RNG.integers(0, 256, (20, 24)).astype(np.float32)
+    expected = np.hypot(cv2.Sobel(image, cv2.CV_32F, 1, 0), cv2.Sobel(image, cv2.CV_32F, 0, 1))[1:-1, 1:-1]
+    np.testing.assert_allclose(conv.gradient_magnitude(image), expected, rtol=1e-5, atol=1e-3)

@@ -1,0 +1,50 @@
+"""How CNNs see: the entry point and home page. Run with `streamlit run app.py`."""
+
+import streamlit as st
+
+from cnn_core import conv, images
+from ui import figures, sources
+
+st.set_page_config(page_title="How CNNs see", page_icon=":material/visibility:", layout="wide")
+
+PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", icon=":material/blur_on:",
+                     url_path="filter_playground")
+
+
+@st.cache_data(show_spinner=False)
+def demo_stages() -> list[tuple[str, object]]:
+    """The cat photo through one convolutional block: edges, ReLU, 2x2 max pooling."""
+    photo = images.to_grayscale(images.load_image(sources.SAMPLES_DIR / "cat.jpg"))
+    edges = conv.relu(conv.conv2d(photo, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
+    return [("1. The input: brightness values", photo),
+            ("2. Convolution with a vertical-edge kernel, then ReLU", edges),
+            ("3. 2×2 max pooling: half the size, the strong edges kept", conv.pool2d(edges, 2))]
+
+
+def home() -> None:
+    st.title("How CNNs see")
+    st.markdown(
+        "A **convolutional neural network** (CNN) looks at a picture in two parts:\n\n"
+        "1. **The convolutional part extracts features.** Small grids of numbers, the *kernels*, slide over "
+        "the image; at each stop they compute a weighted sum of the pixels under them. The result, a "
+        "*feature map*, lights up wherever the image matches the kernel's pattern: an edge, a texture, a "
+        "blob. *Pooling* then shrinks each map, keeping the strongest responses. Layer after layer, simple "
+        "edges combine into parts and shapes.\n"
+        "2. **The classification part decides.** The final feature maps are flattened into one long list of "
+        "numbers, and dense layers turn it into a probability for every class: *cat 92 %, dog 5 %, …*\n\n"
+        "A trained CNN *learns* its kernels from examples. Before CNNs, people designed kernels by hand for "
+        "blurring and edge detection; the same arithmetic is at work in both."
+    )
+    st.subheader("One convolutional block, step by step")
+    for column, (title, stage) in zip(st.columns(3), demo_stages()):
+        with column:
+            height, width = stage.shape
+            st.markdown(f"**{title}**  \n{height} × {width}")
+            st.plotly_chart(figures.feature_map_figure(stage, height=260), key=f"home_{title[:2]}")
+    st.subheader("Try it yourself")
+    st.page_link(PLAYGROUND, label="Filter Playground: the convolutional part", icon=":material/blur_on:")
+    st.markdown("Apply blur, edge and custom kernels to a photo; change the stride, padding and pooling and see "
+                "the shapes follow the formula; step through the sliding-window dot product cell by cell.")
+
+
+st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True), PLAYGROUND]).run()

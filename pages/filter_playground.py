@@ -1,0 +1,42 @@
+"""Filter Playground: slide kernels over a photo and watch the feature maps appear."""
+
+import streamlit as st
+
+from ui import layer_controls, playground_views, sources, step_through
+
+SECTIONS = ("Feature maps", "Step by step", "Compare two kernels", "Noise: mean vs Gaussian")
+
+st.title("Filter Playground")
+st.markdown(
+    "A convolutional layer slides a small grid of numbers, the **kernel**, over the image. At every stop it "
+    "multiplies the pixels under the kernel by its numbers and adds the products up: one value of the "
+    "**feature map**. Like Keras' `Conv2D`, this is a cross-correlation (the kernel is not flipped). "
+    "**Pooling** then shrinks the map by keeping the largest or the mean value of each window."
+)
+
+with st.sidebar:
+    picked = sources.pick_image("playground")
+    settings = layer_controls.sidebar_settings()
+if picked is None:
+    st.stop()
+
+try:
+    layer_filter = layer_controls.build_filter(settings)
+except ValueError as error:
+    st.error(f"This kernel cannot be used yet: {error}")
+    st.stop()
+
+clean, image = layer_controls.prepare_input(picked.pixels, settings.grayscale, settings.noise_kind,
+                                            settings.noise_level)
+section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key="section")
+try:
+    if section == "Feature maps":
+        playground_views.feature_map_section(image, layer_filter, settings)
+    elif section == "Step by step":
+        step_through.step_through_section(layer_filter, settings)
+    elif section == "Compare two kernels":
+        playground_views.compare_section(image, layer_filter, settings)
+    else:
+        playground_views.noise_lab_section(clean, image, settings)
+except ValueError as error:
+    st.error(f"These settings do not work on this image: {error}")

@@ -1,0 +1,165 @@
+"""The Filter Playground's controls, read into one frozen settings object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cnn_core import conv, images, kernels
+
+SOBEL_MAGNITUDE = "sobel_magnitude"
+CUSTOM = "custom"
+KERNEL_LABELS = {
+    "identity": "Identity", "mean": "Mean (box blur)", "gaussian": "Gaussian blur",
+    "sobel_x": "Sobel x (vertical edges)", "sobel_y": "Sobel y (horizontal edges)",
+    SOBEL_MAGNITUDE: "Sobel magnitude (edges in every direction)",
+    "prewitt_x": "Prewitt x", "prewitt_y": "Prewitt y", "scharr_x": "Scharr x", "scharr_y": "Scharr y",
+    "laplacian": "Laplacian", "sharpen": "Sharpen", "emboss": "Emboss", "outline": "Outline",
+    CUSTOM: "Custom (edit the numbers yourself)",
+}
+NOISE_LABELS = {None: "None", "gaussian": "Gaussian (grain)", "salt_and_pepper": "Salt and pepper (specks)"}
+POOL_LABELS = {None: "None", "max": "Max", "average": "Average"}
+MAX_STRIDE = 8
+MAX_POOL_SIZE = 8
+
+
+@dataclass(frozen=True)
+class LayerSettings:
+    """Everything the sidebar sets: input preparation, the filter, stride, padding, pooling."""
+
+    grayscale: bool = True
+    noise_kind: str | None = None
+    noise_level: float = 0.1
+    kernel_name: str = "sobel_x"
+    kernel_size: int = 3
+    sigma: float | None = None
+    stride: int = 1
+    padding: conv.Padding = "valid"
+    relu: bool = False
+    pool_mode: str | None = None
+    pool_size: int = 2
+    pool_stride: int = 2
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A kernel, or the Sobel pair combined into one edge-strength map."""
+
+    name: str
+    kernel: np.ndarray  # (kh, kw); for the Sobel magnitude, its x kernel
+
+    def apply(self, image: np.ndarray, stride: int, padding: conv.Padding) -> np.ndarray:
+        if self.name == SOBEL_MAGNITUDE:
+            return conv.gradient_magnitude(image, self.kernel.shape[0], stride, padding)
+        return conv.conv2d(image, self.kernel, stride, padding)
+
+
+def sidebar_settings() -> LayerSettings:
+    """Draw the sidebar controls and return what they are set to."""
+    st.header("Input")
+    grayscale = st.radio("Channels", ["Grayscale", "RGB"], horizontal=True, key="channels",
+                         help="Grayscale: one channel of brightness. RGB: the kernel slides over the red, "
+                              "green and blue channels one at a time.") == "Grayscale"
+    noise_kind = st.selectbox("Noise", list(NOISE_LABELS), format_func=NOISE_LABELS.get, key="noise",
+                              help="Spoil the photo on purpose, to see which filters clean it up.")
+    noise_level = 0.1
+    if noise_kind:
+        noise_level = st.slider("Noise level", 0.01, 0.5, 0.1, 0.01, key="noise_level",
+                                help="Gaussian: spread of the grain as a fraction of full brightness. "
+                                     "Salt and pepper: fraction of pixels turned black or white.")
+
+    st.header("Kernel")
+    kernel_name = st.selectbox("Kernel", list(KERNEL_LABELS), format_func=KERNEL_LABELS.get,
+                               index=list(KERNEL_LABELS).index("sobel_x"), key="kernel_name",
+                               help="The small grid of weights that slides over the image.")
+    kernel_size, sigma = _kernel_size_and_sigma(kernel_name)
+
+    st.header("Convolution")
+    stride = st.slider("Stride", 1, MAX_STRIDE, 1, key="stride",
+                       help="How many pixels the kernel jumps between stops. Stride 2 halves the output.")
+    padding_mode = st.radio("Padding", ["valid", "same", "number"], horizontal=True, key="padding_mode",
+                            help="valid: no border, the output shrinks. same: zeros added so the output is "
+                                 "input / stride (as Keras does). number: that many rows and columns of zeros.")
+    padding = padding_mode
+    if padding_mode == "number":
+        padding = int(st.number_input("Zero rows and columns on each side", 0, 20, 1, key="padding_amount"))
+    relu = st.checkbox("ReLU after convolution", key="relu",
+                       help="Rectified linear unit: negative values become 0, as after most CNN layers.")
+
+    st.header("Pooling")
+    pool_mode = st.radio("Pooling", list(POOL_LABELS), format_func=POOL_LABELS.get, horizontal=True,
+                         key="pool_mode", help="Shrink the feature map: keep the largest (max) or the mean "
+                                               "(average) value of each window.")
+    pool_size = pool_stride = 2
+    if pool_mode:
+        pool_size = st.slider("Pool size", 1, MAX_POOL_SIZE, 2, key="pool_size",
+                              help="Side of the square window.")
+        pool_stride = st.slider("Pool stride", 1, MAX_POOL_SIZE, pool_size, key=f"pool_stride_{pool_size}",
+                                help="Step between windows; equal to the size by default, so windows don't overlap.")
+    return LayerSettings(grayscale, noise_kind, noise_level, kernel_name, kernel_size, sigma, stride, padding,
+                         relu, pool_mode, pool_size, pool_stride)
+
+
+def _kernel_size_and_sigma(kernel_name: str) -> tuple[int, float | None]:
+    if kernel_name == CUSTOM:
+        st.caption("Edit the grid above the pictures.")
+        return 0, None
+    preset = _preset_of(kernel_name)
+    info = kernels.KERNELS[preset]
+    st.caption("sqrt(Sobel x² + Sobel y²): how strongly the brightness changes, whatever the direction."
+               if kernel_name == SOBEL_MAGNITUDE else info.description)
+    size = info.sizes[0]
+    if len(info.sizes) > 1:
+        default = 3 if 3 in info.sizes else info.sizes[0]
+        size = st.select_slider("Kernel size", info.sizes, default, key=f"kernel_size_{preset}",
+                                help="Side of the square kernel: bigger kernels see more of the image at once.")
+    sigma = None
+    if info.uses_sigma and not st.checkbox("Automatic sigma", True, key="auto_sigma",
+                                           help="OpenCV's rule: sigma = 0.3 × ((size − 1) × 0.5 − 1) + 0.8."):
+        sigma = st.slider("Sigma", 0.1, 8.0, round(kernels.default_sigma(size), 1), 0.1, key="sigma",
+                          help="How fast the weights fall off from the centre: larger means blurrier.")
+    return size, sigma
+
+
+def build_filter(settings: LayerSettings) -> Filter:
+    """The chosen filter; for a custom kernel, also draws the grid editor.
+
+    Raises ValueError with a readable message for an invalid custom grid.
+    """
+    if settings.kernel_name == CUSTOM:
+        return Filter(CUSTOM, _custom_kernel_editor())
+    kernel = kernels.make_kernel(_preset_of(settings.kernel_name), settings.kernel_size, settings.sigma)
+    return Filter(settings.kernel_name, kernel)
+
+
+def _preset_of(kernel_name: str) -> str:
+    """The cnn_core preset behind a menu entry (the magnitude is built on Sobel x and y)."""
+    return "sobel_x" if kernel_name == SOBEL_MAGNITUDE else kernel_name
+
+
+def _custom_kernel_editor() -> np.ndarray:
+    with st.expander("Custom kernel", expanded=True):
+        st.caption(f"Type any numbers, up to {kernels.MAX_KERNEL_SIZE}×{kernels.MAX_KERNEL_SIZE}. "
+                   "Try a row of −1, 0, 1 for an edge detector, or all 1/9 for a blur.")
+        columns = st.columns(2)
+        rows = int(columns[0].number_input("Rows", 1, kernels.MAX_KERNEL_SIZE, 3, key="custom_rows"))
+        cols = int(columns[1].number_input("Columns", 1, kernels.MAX_KERNEL_SIZE, 3, key="custom_cols"))
+        start = np.zeros((rows, cols))
+        start[rows // 2, cols // 2] = 1
+        grid = pd.DataFrame(start, columns=[str(c + 1) for c in range(cols)])
+        edited = st.data_editor(grid, key=f"custom_grid_{rows}x{cols}", hide_index=True, column_config={
+            name: st.column_config.NumberColumn(name, format="%.3g", required=True) for name in grid.columns})
+    return kernels.validate_kernel(edited.to_numpy(dtype=float, na_value=np.nan), kernels.MAX_KERNEL_SIZE)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def prepare_input(pixels: np.ndarray, grayscale: bool, noise_kind: str | None,
+                  noise_level: float) -> tuple[np.ndarray, np.ndarray]:
+    """(clean, noisy) photo in the chosen channels; without noise both are the same array."""
+    clean = images.to_grayscale(pixels) if grayscale else pixels
+    if noise_kind is None:
+        return clean, clean
+    return clean, images.add_noise(clean, noise_kind, noise_level, seed=0)

@@ -1,0 +1,153 @@
+"""Sections of the Filter Playground that show whole photos: feature maps,
+their shape arithmetic, two kernels side by side, and the noise lab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from cnn_core import conv, images, kernels
+from ui import figures
+from ui.layer_controls import KERNEL_LABELS, Filter, LayerSettings
+
+NOISE_LAB_SIZES = (3, 5, 7, 9, 11, 15)
+
+
+@dataclass(frozen=True)
+class LayerOutput:
+    """The stages of one convolutional block, each (H, W) or (H, W, C) float32."""
+
+    feature_map: np.ndarray  # after the convolution and, if chosen, ReLU
+    pooled: np.ndarray | None
+
+
+def run_layer(image: np.ndarray, layer_filter: Filter, settings: LayerSettings) -> LayerOutput:
+    """Convolution, optional ReLU, optional pooling. Raises ValueError for impossible settings."""
+    feature_map = layer_filter.apply(image, settings.stride, settings.padding)
+    if settings.relu:
+        feature_map = conv.relu(feature_map)
+    pooled = None
+    if settings.pool_mode:
+        pooled = conv.pool2d(feature_map, settings.pool_size, settings.pool_stride, settings.pool_mode)
+    return LayerOutput(feature_map, pooled)
+
+
+def shape_text(array: np.ndarray) -> str:
+    """'H × W × C', with C = 1 for a grayscale (H, W) array."""
+    channels = array.shape[2] if array.ndim == 3 else 1
+    return f"{array.shape[0]} × {array.shape[1]} × {channels}"
+
+
+def feature_map_section(image: np.ndarray, layer_filter: Filter, settings: LayerSettings) -> None:
+    output = run_layer(image, layer_filter, settings)
+    stages = [("Input", image), ("Feature map", output.feature_map)]
+    if output.pooled is not None:
+        stages.append((f"After {settings.pool_mode} pooling", output.pooled))
+    for column, (title, array) in zip(st.columns(len(stages)), stages):
+        with column:
+            st.markdown(f"**{title}**: {shape_text(array)}")
+            st.plotly_chart(figures.feature_map_figure(array), key=f"map_{title}")
+    _explain_colours(output.feature_map)
+    _shape_arithmetic(image, layer_filter, settings, output)
+    _downloads(output)
+    with st.expander("The kernel's numbers"):
+        if layer_filter.name == "sobel_magnitude":
+            st.caption("Sobel x and its transpose, Sobel y; the map is sqrt(x² + y²) of their two outputs.")
+        st.plotly_chart(figures.grid_figure(layer_filter.kernel, decimals=3), key="kernel_grid")
+
+
+def _explain_colours(feature_map: np.ndarray) -> None:
+    if feature_map.min() < 0:
+        st.caption("This map has negative values: blue is negative, mid-grey is zero, red is positive. "
+                   "Hover over any picture to read the exact value.")
+    else:
+        st.caption("Hover over any picture to read the exact value of a pixel.")
+
+
+def _shape_arithmetic(image: np.ndarray, layer_filter: Filter, settings: LayerSettings,
+                      output: LayerOutput) -> None:
+    kernel_rows, kernel_cols = layer_filter.kernel.shape
+    with st.expander("Shape arithmetic", expanded=True):
+        st.markdown("Each output side follows **⌊(n + padding − k) / s⌋ + 1**, with n the input side, "
+                    "k the window side, s the stride, and padding the zeros added on both ends.")
+        for axis, n, k in (("height", image.shape[0], kernel_rows), ("width", image.shape[1], kernel_cols)):
+            before, after = conv.padding_amounts(n, k, settings.stride, settings.padding)
+            result = conv.output_size(n, k, settings.stride, settings.padding)
+            st.latex(_formula(f"\\text{{conv {axis}}}", n, before + after, k, settings.stride, result))
+        if output.pooled is not None:
+            for axis, n in (("height", output.feature_map.shape[0]), ("width", output.feature_map.shape[1])):
+                result = conv.output_size(n, settings.pool_size, settings.pool_stride)
+                st.latex(_formula(f"\\text{{pool {axis}}}", n, 0, settings.pool_size, settings.pool_stride, result))
+        if settings.padding == "same":
+            st.caption("'same' pads just enough that the output is ⌈n / s⌉; an odd total puts the extra zero "
+                       "at the bottom or right, as Keras does.")
+
+
+def _formula(label: str, n: int, padding: int, k: int, s: int, result: int) -> str:
+    return (f"{label} = \\left\\lfloor \\frac{{{n} + {padding} - {k}}}{{{s}}} \\right\\rfloor + 1 "
+            f"= \\lfloor {(n + padding - k) / s:.4g} \\rfloor + 1 = {result}")
+
+
+def _downloads(output: LayerOutput) -> None:
+    columns = st.columns(2)
+    columns[0].download_button("Download the feature map (PNG)", images.encode_png(images.to_display(
+        output.feature_map)), "feature_map.png", "image/png", key="download_feature_map",
+        help="Saved as shown: zero at mid-grey when the map has negative values.")
+    if output.pooled is not None:
+        columns[1].download_button("Download the pooled map (PNG)", images.encode_png(images.to_display(
+            output.pooled)), "pooled_map.png", "image/png", key="download_pooled")
+
+
+def compare_section(image: np.ndarray, first: Filter, settings: LayerSettings) -> None:
+    st.markdown("The same photo, stride, padding and pooling, through two kernels side by side.")
+    presets = [name for name in KERNEL_LABELS if name in kernels.KERNELS]
+    second_name = st.selectbox("Second kernel", presets, format_func=KERNEL_LABELS.get,
+                               index=presets.index("gaussian"), key="compare_kernel")
+    sizes = kernels.KERNELS[second_name].sizes
+    second_size = st.select_slider("Second kernel size", sizes, 3 if 3 in sizes else sizes[0],
+                                   key=f"compare_size_{second_name}") if len(sizes) > 1 else sizes[0]
+    second = Filter(second_name, kernels.make_kernel(second_name, second_size))
+    for index, (column, layer_filter) in enumerate(zip(st.columns(2), (first, second))):
+        with column:
+            output = run_layer(image, layer_filter, settings)
+            final = output.pooled if output.pooled is not None else output.feature_map
+            st.markdown(f"**{KERNEL_LABELS[layer_filter.name]}**: {shape_text(final)}")
+            st.plotly_chart(figures.feature_map_figure(final), key=f"compare_{index}")
+
+
+def noise_lab_section(clean: np.ndarray, noisy: np.ndarray, settings: LayerSettings) -> None:
+    st.markdown("A classic test: blur a noisy photo with a **mean** filter and with a **Gaussian** filter of the "
+                "same size. Which removes more noise, and which keeps the edges sharper? The numbers below are "
+                "measured on this photo, in grayscale.")
+    if settings.noise_kind is None:
+        st.info("The photo has no noise yet: choose a noise type in the sidebar (Input → Noise).")
+    size = st.select_slider("Filter size", NOISE_LAB_SIZES, 5, key="noise_lab_size",
+                            help="Both filters use this size; the Gaussian uses OpenCV's automatic sigma.")
+    if clean.ndim == 3:
+        clean, noisy = images.to_grayscale(clean), images.to_grayscale(noisy)
+    margin = size // 2
+    reference = clean[margin:-margin, margin:-margin]  # the part a "valid" filter output covers
+    results = [("Clean photo", reference), ("Noisy", noisy[margin:-margin, margin:-margin])]
+    for name in ("mean", "gaussian"):
+        results.append((KERNEL_LABELS[name], np.clip(conv.conv2d(noisy, kernels.make_kernel(name, size)), 0, 255)))
+    scores = {}
+    for column, (title, picture) in zip(st.columns(4), results):
+        with column:
+            st.markdown(f"**{title}**")
+            st.plotly_chart(figures.feature_map_figure(picture, height=240), key=f"noise_lab_{title}")
+            if title != "Clean photo":
+                scores[title] = (images.psnr(reference, picture), images.edge_retention(reference, picture))
+                st.metric("PSNR vs clean", f"{scores[title][0]:.2f} dB",
+                          help="Peak signal-to-noise ratio: higher means closer to the clean photo.")
+                st.metric("Edge strength kept", f"{100 * scores[title][1]:.0f} %",
+                          help="Gradient strength at the clean photo's strongest 10% edges, relative to the clean "
+                               "photo: lower means blurrier edges.")
+    mean_psnr, mean_edges = scores[KERNEL_LABELS["mean"]]
+    gauss_psnr, gauss_edges = scores[KERNEL_LABELS["gaussian"]]
+    gain = gauss_psnr - mean_psnr
+    st.markdown(f"On this photo the Gaussian filter keeps **{100 * gauss_edges:.0f} %** of the edge strength "
+                f"against **{100 * mean_edges:.0f} %** for the mean filter, and its PSNR is "
+                f"**{abs(gain):.2f} dB {'higher' if gain >= 0 else 'lower'}** than the mean filter's "
+                f"({'less' if gain >= 0 else 'more'} error overall).")

@@ -1,0 +1,64 @@
+"""The image picker shared by the pages: a bundled sample, an upload, or the camera."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from cnn_core import images
+from ui.text import plain
+
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
+SAMPLES = {"Cat": "cat.jpg", "Coffee cup": "coffee.jpg", "Astronaut": "astronaut.jpg", "Rocket launch": "rocket.jpg"}
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
+#: Photos are downsized to this longest side so every control answers at once.
+MAX_SIDE = 1024
+SOURCES = ("Sample photo", "Upload", "Camera")
+
+
+@dataclass(frozen=True)
+class PickedImage:
+    """An RGB uint8 photo of shape (H, W, 3) and where it came from."""
+
+    pixels: np.ndarray
+    name: str
+    original_size: tuple[int, int]  # (width, height) as stored in the file
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def decode(data: bytes) -> tuple[np.ndarray, tuple[int, int]]:
+    """load_image at MAX_SIDE, cached by content; ImageError passes through uncached."""
+    return images.load_image(data, max_side=MAX_SIDE), images.image_size(data)
+
+
+def pick_image(key: str) -> PickedImage | None:
+    """Widgets to choose a photo; returns None (with a message shown) until there is one."""
+    source = st.radio("Image source", SOURCES, horizontal=True, key=f"{key}_source",
+                      help="Start with a bundled photo, upload your own, or take one with your camera.")
+    if source == "Sample photo":
+        label = st.selectbox("Sample photo", list(SAMPLES), key=f"{key}_sample",
+                             help="Freely licensed photos bundled with the app (see assets/samples).")
+        name, data = label, (SAMPLES_DIR / SAMPLES[label]).read_bytes()
+    else:
+        if source == "Upload":
+            file = st.file_uploader("Upload a photo", type=UPLOAD_TYPES, key=f"{key}_upload",
+                                    help="PNG, JPEG, WebP, BMP, GIF or TIFF. Large photos are downsized to "
+                                         f"{MAX_SIDE} pixels on their longest side.")
+        else:
+            file = st.camera_input("Take a photo", key=f"{key}_camera")
+        if file is None:
+            st.info("Choose a photo to begin." if source == "Upload" else "Take a photo to begin.")
+            return None
+        name, data = file.name, file.getvalue()
+    try:
+        pixels, original_size = decode(data)
+    except images.ImageError as error:
+        st.error(f"{plain(name)}: {error}")
+        return None
+    if max(original_size) > MAX_SIDE:
+        st.caption(f"Downsized from {original_size[0]}×{original_size[1]} to {pixels.shape[1]}×{pixels.shape[0]} "
+                   f"pixels (longest side {MAX_SIDE}) so that every control answers at once.")
+    return PickedImage(pixels, name, original_size)
