@@ -139,7 +139,7 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, stride: SizeLike = 1,
     >>> image = np.arange(36).reshape(6, 6)
     >>> conv2d(image, np.ones((3, 3))).shape
     (4, 4)
-    >>> conv2d(image, np.ones((3, 3)))[0, 0]  # 0+1+2 + 6+7+8 + 12+13+14
+    >>> float(conv2d(image, np.ones((3, 3)))[0, 0])  # 0+1+2 + 6+7+8 + 12+13+14
     63.0
     """
     image = _check_image(image, "image")

@@ -20,8 +20,8 @@ KERNEL_LABELS = {
     "laplacian": "Laplacian", "sharpen": "Sharpen", "emboss": "Emboss", "outline": "Outline",
     CUSTOM: "Custom (edit the numbers yourself)",
 }
-NOISE_LABELS = {None: "None", "gaussian": "Gaussian (grain)", "salt_and_pepper": "Salt and pepper (specks)"}
-POOL_LABELS = {None: "None", "max": "Max", "average": "Average"}
+NOISE_LABELS = {"none": "None", "gaussian": "Gaussian (grain)", "salt_and_pepper": "Salt and pepper (specks)"}
+POOL_LABELS = {"none": "None", "max": "Max", "average": "Average"}
 MAX_STRIDE = 8
 MAX_POOL_SIZE = 8
 
@@ -63,8 +63,9 @@ def sidebar_settings() -> LayerSettings:
     grayscale = st.radio("Channels", ["Grayscale", "RGB"], horizontal=True, key="channels",
                          help="Grayscale: one channel of brightness. RGB: the kernel slides over the red, "
                               "green and blue channels one at a time.") == "Grayscale"
-    noise_kind = st.selectbox("Noise", list(NOISE_LABELS), format_func=NOISE_LABELS.get, key="noise",
-                              help="Spoil the photo on purpose, to see which filters clean it up.")
+    noise_choice = st.selectbox("Noise", list(NOISE_LABELS), format_func=NOISE_LABELS.get, key="noise",
+                                help="Spoil the photo on purpose, to see which filters clean it up.")
+    noise_kind = None if noise_choice == "none" else noise_choice
     noise_level = 0.1
     if noise_kind:
         noise_level = st.slider("Noise level", 0.01, 0.5, 0.1, 0.01, key="noise_level",
@@ -90,9 +91,10 @@ def sidebar_settings() -> LayerSettings:
                        help="Rectified linear unit: negative values become 0, as after most CNN layers.")
 
     st.header("Pooling")
-    pool_mode = st.radio("Pooling", list(POOL_LABELS), format_func=POOL_LABELS.get, horizontal=True,
-                         key="pool_mode", help="Shrink the feature map: keep the largest (max) or the mean "
-                                               "(average) value of each window.")
+    pool_choice = st.radio("Pooling", list(POOL_LABELS), format_func=POOL_LABELS.get, horizontal=True,
+                           key="pool_mode", help="Shrink the feature map: keep the largest (max) or the mean "
+                                                 "(average) value of each window.")
+    pool_mode = None if pool_choice == "none" else pool_choice
     pool_size = pool_stride = 2
     if pool_mode:
         pool_size = st.slider("Pool size", 1, MAX_POOL_SIZE, 2, key="pool_size",

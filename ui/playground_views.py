@@ -132,16 +132,18 @@ def noise_lab_section(clean: np.ndarray, noisy: np.ndarray, settings: LayerSetti
     results = [("Clean photo", reference), ("Noisy", noisy[margin:-margin, margin:-margin])]
     for name in ("mean", "gaussian"):
         results.append((KERNEL_LABELS[name], np.clip(conv.conv2d(noisy, kernels.make_kernel(name, size)), 0, 255)))
-    scores = {}
+    scores = {title: (images.psnr(reference, picture), images.edge_retention(reference, picture))
+              for title, picture in results[1:]}
     for column, (title, picture) in zip(st.columns(4), results):
         with column:
             st.markdown(f"**{title}**")
-            st.plotly_chart(figures.feature_map_figure(picture, height=240), key=f"noise_lab_{title}")
-            if title != "Clean photo":
-                scores[title] = (images.psnr(reference, picture), images.edge_retention(reference, picture))
-                st.metric("PSNR vs clean", f"{scores[title][0]:.2f} dB",
+            st.plotly_chart(figures.feature_map_figure(picture, height=220, show_scale=False),
+                            key=f"noise_lab_{title}")
+            if title in scores:
+                peak_snr, edges_kept = scores[title]
+                st.metric("PSNR vs clean", "identical" if np.isinf(peak_snr) else f"{peak_snr:.2f} dB",
                           help="Peak signal-to-noise ratio: higher means closer to the clean photo.")
-                st.metric("Edge strength kept", f"{100 * scores[title][1]:.0f} %",
+                st.metric("Edge strength kept", f"{100 * edges_kept:.0f} %",
                           help="Gradient strength at the clean photo's strongest 10% edges, relative to the clean "
                                "photo: lower means blurrier edges.")
     mean_psnr, mean_edges = scores[KERNEL_LABELS["mean"]]

@@ -1,0 +1,111 @@
+"""Shared fixtures: the app under AppTest, and a real server for browser tests."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+APP_PATH = str(ROOT / "app.py")
+# Longer than TensorFlow's or Streamlit's first import on a 2-core machine.
+APP_TIMEOUT_S = 120
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+def png_bytes(width: int, height: int, seed: int = 0) -> bytes:
+    """A random RGB photo of the given size, as PNG file bytes."""
+    pixels = np.random.default_rng(seed).integers(0, 256, (height, width, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def app():
+    """The app under Streamlit's AppTest, on its home page, with a cold data cache."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    return AppTest.from_file(APP_PATH, default_timeout=APP_TIMEOUT_S).run()
+
+
+def missing_resource(reason: str):
+    """Fail in CI, where .ci/run installs everything; skip with the reason elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI installs it, so this is an error here)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """`streamlit run app.py` on a free loopback port, stopped after the session."""
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", APP_PATH, "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + APP_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode(errors="replace") if process.poll() is not None else ""
+                    pytest.fail(f"The Streamlit server did not become healthy.\n{output}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        missing_resource("Debian's chromium package is not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_resource("the playwright Python package is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server_url):
+    """A fresh browser tab (its own Streamlit session), 1400x1000."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    yield tab
+    context.close()

@@ -1,0 +1,66 @@
+"""The app in a real browser: headless Chromium against `streamlit run app.py`."""
+
+import pytest
+
+from cnn_core import conv
+from tests.conftest import png_bytes
+
+pytestmark = pytest.mark.browser
+
+SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_timeout(300)  # let a rerun that a widget just triggered begin
+    page.wait_for_selector(SETTLED)
+
+
+def _assert_no_exception(page) -> None:
+    exceptions = page.locator("[data-testid='stException']")
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def _upload(page, tmp_path, name: str, data: bytes) -> None:
+    page.get_by_text("Upload", exact=True).click()
+    path = tmp_path / name
+    path.write_bytes(data)
+    with page.expect_file_chooser() as chooser:
+        page.locator("[data-testid='stFileUploaderDropzone']").click()
+    chooser.value.set_files(path)
+
+
+def test_home_page_renders_and_links_to_the_playground(page, server_url):
+    page.goto(server_url)
+    page.get_by_role("heading", name="How CNNs see").wait_for()
+    _settle(page)
+    _assert_no_exception(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Filter Playground").click()
+    page.get_by_role("heading", name="Filter Playground").wait_for()
+    page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
+    _assert_no_exception(page)
+
+
+def test_upload_then_change_the_stride_updates_the_shape(page, server_url, tmp_path):
+    page.goto(f"{server_url}/filter_playground")
+    page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
+    _upload(page, tmp_path, "photo.png", png_bytes(200, 120))
+    page.get_by_text("Input: 120 × 200 × 1").wait_for()
+    page.get_by_text("Feature map: 118 × 198 × 1").wait_for()
+
+    stride = page.locator("[data-testid='stSlider']").filter(has_text="Stride").get_by_role("slider")
+    stride.focus()
+    stride.press("ArrowRight")  # 1 -> 2
+    rows, cols = conv.output_size(120, 3, 2), conv.output_size(200, 3, 2)
+    page.get_by_text(f"Feature map: {rows} × {cols} × 1").wait_for()
+    _settle(page)
+    _assert_no_exception(page)
+
+
+def test_unreadable_upload_shows_a_message_in_the_page(page, server_url, tmp_path):
+    page.goto(f"{server_url}/filter_playground")
+    page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
+    _upload(page, tmp_path, "broken.png", b"definitely not a PNG")
+    page.get_by_text("not an image this app can read").wait_for()
+    _settle(page)
+    _assert_no_exception(page)
