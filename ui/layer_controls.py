@@ -147,8 +147,10 @@ def _custom_kernel_editor() -> np.ndarray:
         st.caption(f"Type any numbers, up to {kernels.MAX_KERNEL_SIZE}×{kernels.MAX_KERNEL_SIZE}. "
                    "Try a row of −1, 0, 1 for an edge detector, or all 1/9 for a blur.")
         columns = st.columns(2)
-        rows = int(columns[0].number_input("Rows", 1, kernels.MAX_KERNEL_SIZE, 3, key="custom_rows"))
-        cols = int(columns[1].number_input("Columns", 1, kernels.MAX_KERNEL_SIZE, 3, key="custom_cols"))
+        rows = int(columns[0].number_input("Rows", 1, kernels.MAX_KERNEL_SIZE, 3, key="custom_rows",
+                                           help="Height of the kernel. Changing it starts a fresh grid."))
+        cols = int(columns[1].number_input("Columns", 1, kernels.MAX_KERNEL_SIZE, 3, key="custom_cols",
+                                           help="Width of the kernel. Changing it starts a fresh grid."))
         start = np.zeros((rows, cols))
         start[rows // 2, cols // 2] = 1
         grid = pd.DataFrame(start, columns=[str(c + 1) for c in range(cols)])

@@ -104,10 +104,12 @@ def compare_section(image: np.ndarray, first: Filter, settings: LayerSettings) -
     st.markdown("The same photo, stride, padding and pooling, through two kernels side by side.")
     presets = [name for name in KERNEL_LABELS if name in kernels.KERNELS]
     second_name = st.selectbox("Second kernel", presets, format_func=KERNEL_LABELS.get,
-                               index=presets.index("gaussian"), key="compare_kernel")
+                               index=presets.index("gaussian"), key="compare_kernel",
+                               help="The kernel chosen in the sidebar is on the left; this one on the right.")
     sizes = kernels.KERNELS[second_name].sizes
     second_size = st.select_slider("Second kernel size", sizes, 3 if 3 in sizes else sizes[0],
-                                   key=f"compare_size_{second_name}") if len(sizes) > 1 else sizes[0]
+                                   key=f"compare_size_{second_name}",
+                                   help="Side of the second kernel.") if len(sizes) > 1 else sizes[0]
     second = Filter(second_name, kernels.make_kernel(second_name, second_size))
     for index, (column, layer_filter) in enumerate(zip(st.columns(2), (first, second))):
         with column:
