@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui import layer_controls, playground_views, sources, step_through
+from ui import entry, layer_controls, playground_views, sources, step_through
 
+entry.require_app_entry_point()
 SECTIONS = ("Feature maps", "Step by step", "Compare two kernels", "Noise: mean vs Gaussian")
 
 st.title("Filter Playground")

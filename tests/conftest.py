@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -55,9 +56,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """`streamlit run app.py` on a free loopback port, stopped after the session."""
+@contextlib.contextmanager
+def running_server():
+    """`streamlit run app.py` on a free loopback port; yields its URL once healthy."""
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", APP_PATH, "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -65,17 +66,7 @@ def server_url():
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + APP_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode(errors="replace") if process.poll() is not None else ""
-                    pytest.fail(f"The Streamlit server did not become healthy.\n{output}")
-                time.sleep(0.3)
+        _wait_until_healthy(url, process)
         yield url
     finally:
         process.terminate()
@@ -83,6 +74,29 @@ def server_url():
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + APP_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            if process.poll() is not None:
+                output = process.stdout.read().decode(errors="replace")
+                pytest.fail(f"The Streamlit server exited before becoming healthy:\n{output}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"The Streamlit server was not healthy after {APP_TIMEOUT_S} s.")
+            time.sleep(0.3)
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """One server shared by the browser tests of the session."""
+    with running_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -64,3 +64,20 @@ def test_unreadable_upload_shows_a_message_in_the_page(page, server_url, tmp_pat
     page.get_by_text("not an image this app can read").wait_for()
     _settle(page)
     _assert_no_exception(page)
+
+
+def test_a_direct_link_on_a_fresh_server_runs_through_app_py(browser):
+    """The first visitor of a new server opens a shared Playground link."""
+    from tests.conftest import running_server
+
+    with running_server() as fresh_url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{fresh_url}/filter_playground")
+        page.get_by_text("Feature map: 298 × 449 × 1").wait_for(timeout=60_000)
+        _settle(page)
+        navigation = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Home" in navigation and "Filter Playground" in navigation
+        assert page.locator("[role='dialog']").count() == 0  # no "Page not found"
+        _assert_no_exception(page)
+        context.close()
