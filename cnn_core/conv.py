@@ -4,14 +4,15 @@ Images and feature maps are NumPy arrays laid out as (H, W) or (H, W, C).
 Like Keras' ``Conv2D``, :func:`conv2d` computes a *cross-correlation*: the
 kernel slides over the image unflipped, and each output value is the dot
 product of the kernel with the window under it. (A textbook convolution flips
-the kernel first; for the symmetric blur kernels the two are identical.)
+the kernel first; for kernels that look the same turned upside down, such as
+the blurs, the two are identical.)
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
 
 import cv2
 import numpy as np
@@ -20,9 +21,9 @@ from cnn_core import kernels
 
 #: "valid" (no padding), "same" (Keras: output length ceil(n / stride)), or a
 #: number of zero rows and columns added on every side.
-Padding = Union[str, int]
+Padding = str | int
 #: One number for both axes, or a (rows, columns) pair.
-SizeLike = Union[int, tuple[int, int]]
+SizeLike = int | tuple[int, int]
 
 POOLING_MODES = ("max", "average")
 _CV2_MAX_CHANNELS = 4
@@ -202,6 +203,12 @@ def pool2d(feature_map: np.ndarray, size: SizeLike = 2, stride: SizeLike | None 
     # Pool every stride-1 position with the window anchored at its top-left
     # cell, then keep each stride-th one. OpenCV's separable max and box
     # filters make this faster than gathering the windows in NumPy.
+    if mode == "average" and (stride_y, stride_x) == (size_y, size_x):
+        # Windows tile the map: an area resize computes exactly these block
+        # means, about three times faster than the box filter below.
+        tiled = source[: rows * size_y, : cols * size_x].astype(np.float32, copy=False)
+        return _per_channel(tiled, lambda plane: cv2.resize(plane, (cols, rows), interpolation=cv2.INTER_AREA),
+                            output_shape=(rows, cols))
     if mode == "max":
         window = np.ones((size_y, size_x), np.uint8)
         full = _per_channel(source, lambda plane: cv2.dilate(plane, window, anchor=(0, 0)))
@@ -307,14 +314,16 @@ def pool_window(feature_map: np.ndarray, row: int, col: int, size: SizeLike = 2,
     return Window(top, left, values, None, float(result))
 
 
-def _per_channel(source: np.ndarray, filter_plane: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """Apply an OpenCV filter to (H, W) or (H, W, C), keeping the channel axis.
+def _per_channel(source: np.ndarray, filter_plane: Callable[[np.ndarray], np.ndarray],
+                 output_shape: tuple[int, int] | None = None) -> np.ndarray:
+    """Apply an OpenCV function to (H, W) or (H, W, C), keeping the channel axis.
 
-    OpenCV filters up to four channels in one call; more go one at a time.
+    OpenCV handles up to four channels in one call; more go one at a time.
+    ``output_shape`` is the (rows, cols) the function returns, if not (H, W).
     """
     if source.ndim == 2 or source.shape[2] <= _CV2_MAX_CHANNELS:
         # OpenCV drops a channel axis of length 1; reshape puts it back.
-        return filter_plane(source).reshape(source.shape)
+        return filter_plane(source).reshape((output_shape or source.shape[:2]) + source.shape[2:])
     return np.stack([filter_plane(source[:, :, c]) for c in range(source.shape[2])], axis=-1)
 
 

@@ -10,14 +10,14 @@ import io
 import os
 import warnings
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO
 
 import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
 #: Anything :func:`load_image` reads: raw bytes, a path, or an open binary file.
-ImageSource = Union[bytes, bytearray, str, os.PathLike, BinaryIO]
+ImageSource = bytes | bytearray | str | os.PathLike | BinaryIO
 
 #: Files larger than this are refused before decoding.
 MAX_FILE_BYTES = 50 * 1024 * 1024
