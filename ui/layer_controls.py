@@ -80,13 +80,16 @@ def sidebar_settings() -> LayerSettings:
 
     st.header("Convolution")
     stride = st.slider("Stride", 1, MAX_STRIDE, 1, key="stride",
-                       help="How many pixels the kernel jumps between stops. Stride 2 halves the output.")
+                       help="How many pixels the kernel jumps between stops. Stride 2 keeps every second "
+                            "position, so the output is about half as wide and half as high.")
     padding_mode = st.radio("Padding", ["valid", "same", "number"], horizontal=True, key="padding_mode",
-                            help="valid: no border, the output shrinks. same: zeros added so the output is "
-                                 "input / stride (as Keras does). number: that many rows and columns of zeros.")
+                            help="valid: no border, the output shrinks. same: just enough zeros that the output is "
+                                 "input ÷ stride, rounded up (as Keras does). number: that many rows and "
+                                 "columns of zeros on every side.")
     padding = padding_mode
     if padding_mode == "number":
-        padding = int(st.number_input("Zero rows and columns on each side", 0, 20, 1, key="padding_amount"))
+        padding = int(st.number_input("Zero rows and columns on each side", 0, 20, 1, key="padding_amount",
+                                      help="Each side gets this many zeros, so the input grows by twice it."))
     relu = st.checkbox("ReLU after convolution", key="relu",
                        help="Rectified linear unit: negative values become 0, as after most CNN layers.")
 
