@@ -1,0 +1,74 @@
+"""Why a CNN gave its answer: Grad-CAM heatmaps.
+
+TensorFlow is imported inside the function, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def grad_cam(model, batch: np.ndarray, class_index: int, layer_name: str | None = None) -> np.ndarray:
+    """Where in the picture the evidence for one class lies (Grad-CAM).
+
+    Each channel of a conv layer's output is weighted by the mean gradient of
+    the class score with respect to it; the weighted sum, with negatives set to
+    zero, shows the places that raise the score. The score is taken *before*
+    the softmax (the logit), since the softmax also mixes in every other class.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Ending in a Dense layer, with or without a softmax activation.
+    batch : ndarray of shape (1, H, W, C)
+        One preprocessed input, as given to ``model``.
+    class_index : int
+        The class to explain.
+    layer_name : str, optional
+        A conv layer; by default the last Conv2D of the model.
+
+    Returns
+    -------
+    ndarray of float32, shape (H, W), values in [0, 1]
+        Resized from the layer's own grid to the input's height and width;
+        all zeros when nothing in the picture raises the score.
+    """
+    import keras
+    import tensorflow as tf
+
+    batch = np.asarray(batch, dtype=np.float32)
+    if batch.ndim != 4 or batch.shape[0] != 1:
+        raise ValueError(f"batch must hold one input, shape (1, H, W, C). Received: shape={batch.shape}")
+    classes = model.output_shape[-1]
+    if not (isinstance(class_index, (int, np.integer)) and 0 <= class_index < classes):
+        raise ValueError(f"class_index must be from 0 to {classes - 1}. Received: class_index={class_index!r}")
+    layer = model.get_layer(layer_name) if layer_name else _last_conv_layer(model)
+    head = model.layers[-1]
+    if not isinstance(head, keras.layers.Dense):
+        raise ValueError(f"The model must end in a Dense layer. Received: {type(head).__name__}")
+
+    # Outputs: the conv activations and the input of the last Dense layer,
+    # from which its pre-activation score is computed below.
+    probe = keras.Model(model.input, [layer.output, head.input])
+    with tf.GradientTape() as tape:
+        activations, features = probe(batch, training=False)  # (1, h, w, c), (1, units)
+        logits = tf.matmul(features, head.kernel) + (head.bias if head.use_bias else 0.0)
+        score = logits[:, class_index]
+    gradients = tape.gradient(score, activations)  # (1, h, w, c)
+    channel_weights = tf.reduce_mean(gradients, axis=(1, 2))  # (1, c)
+    heatmap = tf.nn.relu(tf.reduce_sum(activations * channel_weights[:, None, None, :], axis=-1))[0].numpy()
+    largest = float(heatmap.max())
+    heatmap = heatmap / largest if largest > 0 else np.zeros_like(heatmap)
+    height, width = batch.shape[1:3]
+    resized = cv2.resize(heatmap.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.clip(resized, 0, 1)
+
+
+def _last_conv_layer(model):
+    import keras
+
+    for layer in reversed(model.layers):
+        if isinstance(layer, keras.layers.Conv2D):
+            return layer
+    raise ValueError(f"Model {model.name!r} has no Conv2D layer to explain; pass layer_name.")

@@ -1,0 +1,202 @@
+"""VGG16 trained on ImageNet: loading it within a memory budget, preparing
+photos the way it expects, and naming its answers without the network.
+
+TensorFlow is imported inside the functions that need it, so importing this
+module stays cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+VGG16_INPUT_SIZE = (224, 224)
+#: ImageNet channel means that VGG16's preprocessing subtracts, in BGR order.
+IMAGENET_MEAN_BGR = (103.939, 116.779, 123.68)
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+CLASS_NAMES_PATH = MODELS_DIR / "imagenet_class_names.json"
+#: Environment variable naming a local copy of the weights file (offline use).
+WEIGHTS_ENV_VAR = "VGG16_WEIGHTS"
+WEIGHTS_FILE_NAME = "vgg16_weights_tf_dim_ordering_tf_kernels.h5"
+#: The MD5 hash Keras checks for that file.
+WEIGHTS_FILE_HASH = "64373286793e3c8b2b4e3219cbf3544b"
+PREPROCESS_MODES = ("center_crop", "squash")
+TOTAL_PARAMETERS = 138_357_544
+# Filters per conv layer in each of the five blocks, as in the VGG paper's configuration D.
+_BLOCKS = ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 512))
+
+
+class WeightsUnavailableError(RuntimeError):
+    """The ImageNet weights could neither be found locally nor downloaded."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One row of a top-k answer."""
+
+    class_id: int
+    label: str
+    probability: float
+
+
+def resize_for_vgg16(image: np.ndarray, mode: str = "center_crop") -> np.ndarray:
+    """Bring an RGB photo to the 224x224 pixels VGG16 looks at.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (H, W, 3)
+    mode : {"center_crop", "squash"}
+        "center_crop" keeps the central square (the short side) and scales it,
+        so shapes keep their proportions but the edges of a wide photo are cut.
+        "squash" scales the whole photo to 224x224, as Keras'
+        ``load_img(target_size=(224, 224))`` does, distorting its proportions.
+
+    Returns
+    -------
+    ndarray of uint8, shape (224, 224, 3), RGB
+    """
+    if mode not in PREPROCESS_MODES:
+        raise ValueError(f"mode must be one of {PREPROCESS_MODES}. Received: mode={mode!r}")
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3 or np.asarray(image).dtype != np.uint8:
+        raise ValueError(f"Expected an RGB uint8 image of shape (H, W, 3). "
+                         f"Received: shape={np.shape(image)}, dtype={np.asarray(image).dtype}")
+    if mode == "center_crop":
+        height, width = image.shape[:2]
+        side = min(height, width)
+        top, left = (height - side) // 2, (width - side) // 2
+        image = image[top : top + side, left : left + side]
+    shrinking = max(image.shape[:2]) > VGG16_INPUT_SIZE[0]
+    # INTER_AREA averages the pixels it merges when shrinking (no aliasing).
+    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+    return cv2.resize(np.ascontiguousarray(image), VGG16_INPUT_SIZE[::-1], interpolation=interpolation)
+
+
+def preprocess(image_rgb_uint8: np.ndarray, mode: str = "center_crop") -> np.ndarray:
+    """The batch VGG16 expects for one photo.
+
+    Resize (see :func:`resize_for_vgg16`), then exactly what
+    ``keras.applications.vgg16.preprocess_input`` does: RGB to **BGR** (the
+    original Caffe model's channel order) and subtract the ImageNet mean of
+    each channel. Values are not scaled to [0, 1].
+
+    Parameters
+    ----------
+    image_rgb_uint8 : ndarray of uint8, shape (H, W, 3)
+    mode : {"center_crop", "squash"}
+
+    Returns
+    -------
+    ndarray of float32, shape (1, 224, 224, 3), BGR, roughly in [-124, 152]
+    """
+    resized = resize_for_vgg16(image_rgb_uint8, mode)
+    bgr = resized[:, :, ::-1].astype(np.float32)
+    return (bgr - np.array(IMAGENET_MEAN_BGR, dtype=np.float32))[np.newaxis]
+
+
+@functools.lru_cache(maxsize=1)
+def class_names() -> tuple[str, ...]:
+    """The 1,000 ImageNet class names, by class number (from models/)."""
+    names = json.loads(CLASS_NAMES_PATH.read_text(encoding="utf-8"))
+    if len(names) != 1000:
+        raise ValueError(f"{CLASS_NAMES_PATH} must list 1000 class names. Received: {len(names)}")
+    return tuple(names)
+
+
+def top_k(probabilities: np.ndarray, k: int = 5) -> list[Prediction]:
+    """The ``k`` most likely classes, most likely first.
+
+    Parameters
+    ----------
+    probabilities : array_like of shape (1000,) or (1, 1000)
+        VGG16's softmax output for one photo.
+    k : int
+        Between 1 and 1000.
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64).reshape(-1)
+    if probabilities.shape != (1000,):
+        raise ValueError(f"Expected 1000 class probabilities for one photo. Received: {probabilities.size}")
+    if not (isinstance(k, int) and 1 <= k <= 1000):
+        raise ValueError(f"k must be an integer from 1 to 1000. Received: k={k!r}")
+    names = class_names()
+    best = np.argsort(-probabilities, kind="stable")[:k]
+    return [Prediction(int(index), names[index], float(probabilities[index])) for index in best]
+
+
+def build_model(initializer: str = "glorot_uniform"):
+    """VGG16's architecture with 1000 ImageNet classes, layer names as in Keras.
+
+    Parameters
+    ----------
+    initializer : str
+        Initial weights. "zeros" avoids the large random temporaries of the
+        default when the weights are about to be loaded from a file anyway.
+
+    Returns
+    -------
+    keras.Model, input (None, 224, 224, 3), output softmax (None, 1000);
+    138,357,544 parameters.
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(*VGG16_INPUT_SIZE, 3), name="input_layer")
+    x = inputs
+    for block, filter_counts in enumerate(_BLOCKS, start=1):
+        for number, filters in enumerate(filter_counts, start=1):
+            x = layers.Conv2D(filters, 3, padding="same", activation="relu", kernel_initializer=initializer,
+                              bias_initializer="zeros", name=f"block{block}_conv{number}")(x)
+        x = layers.MaxPooling2D(2, strides=2, name=f"block{block}_pool")(x)
+    x = layers.Flatten(name="flatten")(x)
+    for name in ("fc1", "fc2"):
+        x = layers.Dense(4096, activation="relu", kernel_initializer=initializer, name=name)(x)
+    outputs = layers.Dense(1000, activation="softmax", kernel_initializer=initializer, name="predictions")(x)
+    return keras.Model(inputs, outputs, name="vgg16")
+
+
+def load_model(weights_path: str | os.PathLike | None = None):
+    """VGG16 with its ImageNet weights.
+
+    The weights come from ``weights_path``, else from the file named by the
+    ``VGG16_WEIGHTS`` environment variable, else from Keras' download (about
+    528 MB, once, cached in ``~/.keras/models``, checked against its hash).
+    The layers are built with zero initial weights before loading, which keeps
+    the peak memory well below that of ``keras.applications.VGG16``.
+
+    Raises
+    ------
+    WeightsUnavailableError
+        When the file is missing or the download fails (for example offline),
+        with what to do about it.
+    """
+    path = weights_path or os.environ.get(WEIGHTS_ENV_VAR) or _download_weights()
+    if not Path(path).is_file():
+        raise WeightsUnavailableError(f"No VGG16 weights file at {str(path)!r}. Set {WEIGHTS_ENV_VAR} to the path "
+                                      f"of {WEIGHTS_FILE_NAME}.")
+    model = build_model(initializer="zeros")
+    try:
+        model.load_weights(path)
+    except Exception as error:  # h5py and Keras raise many types for a wrong file.
+        raise WeightsUnavailableError(f"{str(path)!r} is not a VGG16 weights file that Keras can load "
+                                      f"({type(error).__name__}: {error}).") from error
+    return model
+
+
+def _download_weights() -> str:
+    import keras
+    from keras.src.applications import vgg16 as keras_vgg16
+
+    try:
+        return keras.utils.get_file(WEIGHTS_FILE_NAME, keras_vgg16.WEIGHTS_PATH, cache_subdir="models",
+                                    file_hash=WEIGHTS_FILE_HASH)
+    except Exception as error:  # No network, a proxy, a full disk...
+        raise WeightsUnavailableError(
+            f"The VGG16 ImageNet weights (about 528 MB) could not be downloaded ({type(error).__name__}). "
+            f"On a machine with internet access, download {keras_vgg16.WEIGHTS_PATH} and set the "
+            f"{WEIGHTS_ENV_VAR} environment variable to the file's path before starting the app."
+        ) from error
