@@ -9,6 +9,8 @@ st.set_page_config(page_title="How CNNs see", page_icon=":material/visibility:",
 
 PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", icon=":material/blur_on:",
                      url_path="filter_playground")
+CLASSIFIER = st.Page("pages/vgg16_classifier.py", title="VGG16 classifier", icon=":material/image_search:",
+                     url_path="vgg16_classifier")
 
 
 @st.cache_data(show_spinner=False)
@@ -45,6 +47,9 @@ def home() -> None:
     st.page_link(PLAYGROUND, label="Filter Playground: the convolutional part", icon=":material/blur_on:")
     st.markdown("Apply blur, edge and custom kernels to a photo; change the stride, padding and pooling and see "
                 "the shapes follow the formula; step through the sliding-window dot product cell by cell.")
+    st.page_link(CLASSIFIER, label="VGG16 classifier: both parts at work", icon=":material/image_search:")
+    st.markdown("A CNN trained on a million photos names what is in yours, with its five best guesses, and "
+                "shows which parts of the photo its answer came from.")
 
 
-st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True), PLAYGROUND]).run()
+st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True), PLAYGROUND, CLASSIFIER]).run()

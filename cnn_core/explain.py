@@ -72,3 +72,35 @@ def _last_conv_layer(model):
         if isinstance(layer, keras.layers.Conv2D):
             return layer
     raise ValueError(f"Model {model.name!r} has no Conv2D layer to explain; pass layer_name.")
+
+
+def layer_output(model, batch: np.ndarray, layer_name: str) -> np.ndarray:
+    """What one layer of ``model`` outputs for ``batch``: float32 (N, h, w, channels)."""
+    import keras
+
+    probe = keras.Model(model.input, model.get_layer(layer_name).output)
+    return np.asarray(probe(np.asarray(batch, dtype=np.float32), training=False))
+
+
+def layer_table(model) -> list[dict[str, object]]:
+    """One row per layer: its name, kind, output shape (batch axis left out) and parameter count."""
+    return [{"layer": layer.name, "kind": type(layer).__name__,
+             "output shape": " × ".join(str(size) for size in layer.output.shape[1:]),
+             "parameters": layer.count_params()} for layer in model.layers]
+
+
+def tile_channels(feature_maps: np.ndarray, count: int = 16, columns: int = 4) -> np.ndarray:
+    """The first ``count`` channels of (h, w, channels) side by side in one 2-D mosaic.
+
+    Channels are separated by a one-pixel NaN gap. Returns float32 of shape
+    (rows * (h + 1) - 1, columns * (w + 1) - 1).
+    """
+    height, width, channels = feature_maps.shape
+    count = min(count, channels)
+    rows = -(-count // columns)
+    mosaic = np.full((rows * (height + 1) - 1, columns * (width + 1) - 1), np.nan, np.float32)
+    for index in range(count):
+        row, col = divmod(index, columns)
+        mosaic[row * (height + 1) : row * (height + 1) + height,
+               col * (width + 1) : col * (width + 1) + width] = feature_maps[:, :, index]
+    return mosaic

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,3 +201,43 @@ def _download_weights() -> str:
             f"On a machine with internet access, download {keras_vgg16.WEIGHTS_PATH} and set the "
             f"{WEIGHTS_ENV_VAR} environment variable to the file's path before starting the app."
         ) from error
+
+
+class Classifier:
+    """VGG16 shared by every session of a server: one call into the model at a time.
+
+    Parameters
+    ----------
+    model : keras.Model
+        VGG16 as :func:`load_model` or :func:`build_model` returns it.
+    """
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, weights_path: str | os.PathLike | None = None) -> "Classifier":
+        """:func:`load_model`, then one prediction so the first real one is not slow."""
+        classifier = cls(load_model(weights_path))
+        classifier.predict(np.zeros((1, *VGG16_INPUT_SIZE, 3), np.float32))
+        return classifier
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        """Class probabilities, float32 of shape (N, 1000), for a preprocessed (N, 224, 224, 3) batch."""
+        with self._lock:
+            return np.asarray(self.model(batch, training=False))
+
+    def grad_cam(self, batch: np.ndarray, class_index: int) -> np.ndarray:
+        """:func:`cnn_core.explain.grad_cam` at ``block5_conv3``: (224, 224) float32 in [0, 1]."""
+        from cnn_core import explain
+
+        with self._lock:
+            return explain.grad_cam(self.model, batch, class_index, layer_name="block5_conv3")
+
+    def feature_maps(self, batch: np.ndarray, layer_name: str) -> np.ndarray:
+        """The output of one layer for one photo: float32 of shape (h, w, channels)."""
+        from cnn_core import explain
+
+        with self._lock:
+            return explain.layer_output(self.model, batch, layer_name)[0]

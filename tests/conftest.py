@@ -57,13 +57,17 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server():
-    """`streamlit run app.py` on a free loopback port; yields its URL once healthy."""
+def running_server(env: dict[str, str] | None = None):
+    """`streamlit run app.py` on a free loopback port; yields its URL once healthy.
+
+    ``env`` adds environment variables for the server process.
+    """
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", APP_PATH, "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process)
@@ -93,9 +97,29 @@ def _wait_until_healthy(url: str, process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url():
-    """One server shared by the browser tests of the session."""
-    with running_server() as url:
+def random_vgg16_weights(tmp_path_factory):
+    """Keras' VGG16(weights=None), saved in the layout of the official ImageNet weights file.
+
+    The real weights cannot be downloaded here; with these the labels are
+    arbitrary, but every step of the page's pipeline runs.
+    """
+    import h5py
+    import keras
+    from keras.src.legacy.saving import legacy_h5_format
+
+    from cnn_core import vgg16
+
+    keras.utils.set_random_seed(0)
+    path = tmp_path_factory.mktemp("vgg16") / vgg16.WEIGHTS_FILE_NAME
+    with h5py.File(path, "w") as file:
+        legacy_h5_format.save_weights_to_hdf5_group(file, keras.applications.VGG16(weights=None))
+    return path
+
+
+@pytest.fixture(scope="session")
+def server_url(random_vgg16_weights):
+    """One server shared by the browser tests of the session, VGG16 with random weights."""
+    with running_server({"VGG16_WEIGHTS": str(random_vgg16_weights)}) as url:
         yield url
 
 

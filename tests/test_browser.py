@@ -81,3 +81,25 @@ def test_a_direct_link_on_a_fresh_server_runs_through_app_py(browser):
         assert page.locator("[role='dialog']").count() == 0  # no "Page not found"
         _assert_no_exception(page)
         context.close()
+
+
+def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url, tmp_path):
+    page.goto(f"{server_url}/vgg16_classifier")
+    page.get_by_text("Heatmap opacity").wait_for(timeout=180_000)  # loads VGG16 on first use
+    _settle(page)
+    page.get_by_text("Upload", exact=True).click()
+    paths = []
+    for name, data in (("photo.png", png_bytes(320, 240, seed=3)), ("broken.jpg", b"not a photo")):
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(data)
+    with page.expect_file_chooser() as chooser:
+        page.locator("[data-testid='stFileUploaderDropzone']").click()
+    chooser.value.set_files(paths)
+    page.get_by_text("broken.jpg: This file is not an image").wait_for()
+    page.get_by_text("probability (%)").first.wait_for()
+    page.get_by_text("Heatmap opacity").wait_for()
+    _settle(page)
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1
+    assert page.locator("[data-testid='stPlotlyChart']").count() >= 1
+    assert page.locator("[data-testid='stImage']").count() >= 2  # the photo and the Grad-CAM overlay
+    _assert_no_exception(page)

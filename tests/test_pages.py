@@ -159,7 +159,7 @@ def test_unreadable_upload_shows_the_image_error_not_a_traceback(playground):
 def test_huge_upload_is_downsized_with_a_note(playground):
     _upload(playground, "big.png", png_bytes(2048, 1024))
     assert _shapes(playground)["Input"] == _expected(512, 1024)
-    assert any("Downsized from 2048×1024" in caption.value for caption in playground.caption)
+    assert any("downsized from 2048×1024" in caption.value for caption in playground.caption)
 
 
 def test_file_name_is_shown_as_text_not_markdown(playground):

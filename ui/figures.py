@@ -18,7 +18,8 @@ DIVERGING = [[0.0, "#1f4e9c"], [0.5, "#808080"], [1.0, "#b2182b"]]
 GRID_HIGHLIGHT = "#f5a623"
 
 
-def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: bool = True) -> go.Figure:
+def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: bool = True,
+                       photo_range: bool = True) -> go.Figure:
     """A photo or feature map, with its true values on hover.
 
     Parameters
@@ -30,6 +31,9 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
         :func:`cnn_core.images.to_display` does.
     show_scale : bool
         Draw the colour bar beside a grayscale map.
+    photo_range : bool
+        Grey scale from 0 to at least 255, like a photo; False stretches it to
+        the map's own largest value.
     """
     step = max(1, int(np.ceil(max(feature_map.shape[:2]) / DISPLAY_MAX_SIDE)))
     sampled = np.asarray(feature_map)[::step, ::step]
@@ -37,7 +41,7 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
     if sampled.ndim == 2:
         trace = go.Heatmap(z=sampled.astype(np.float32), x=cols, y=rows, hovertemplate=(
             "row %{y}, column %{x}<br>value %{z:.4g}<extra></extra>"), showscale=show_scale,
-            **_colour_scale(sampled, photo=True))
+            **_colour_scale(sampled, photo=photo_range))
     else:
         trace = go.Image(z=images.to_display(sampled), x0=0, dx=step, y0=0, dy=step,
                          customdata=sampled.astype(np.float32), hovertemplate=(

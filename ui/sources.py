@@ -53,12 +53,39 @@ def pick_image(key: str) -> PickedImage | None:
             st.info("Choose a photo to begin." if source == "Upload" else "Take a photo to begin.")
             return None
         name, data = file.name, file.getvalue()
+    return _decode_or_report(name, data)
+
+
+def pick_images(key: str) -> list[PickedImage]:
+    """Widgets to choose one or several photos; a bad file is reported and skipped."""
+    source = st.radio("Image source", SOURCES, horizontal=True, key=f"{key}_source",
+                      help="Bundled photos, your own (several at once), or your camera.")
+    if source == "Sample photo":
+        labels = st.multiselect("Sample photos", list(SAMPLES), default=["Cat"], key=f"{key}_samples",
+                                help="Freely licensed photos bundled with the app (see assets/samples).")
+        files = [(label, (SAMPLES_DIR / SAMPLES[label]).read_bytes()) for label in labels]
+    elif source == "Upload":
+        uploads = st.file_uploader("Upload photos", type=UPLOAD_TYPES, accept_multiple_files=True,
+                                   key=f"{key}_uploads", help="PNG, JPEG, WebP, BMP, GIF or TIFF; several at once.")
+        files = [(upload.name, upload.getvalue()) for upload in uploads or []]
+    else:
+        shot = st.camera_input("Take a photo", key=f"{key}_camera")
+        files = [(shot.name, shot.getvalue())] if shot is not None else []
+    if not files:
+        st.info("Choose a photo to begin.")
+    picked = [_decode_or_report(name, data) for name, data in files]
+    return [image for image in picked if image is not None]
+
+
+def _decode_or_report(name: str, data: bytes) -> PickedImage | None:
+    """Decode one file, showing its ImageError (or a downsizing note) in the page."""
     try:
         pixels, original_size = decode(data)
     except images.ImageError as error:
         st.error(f"{plain(name)}: {error}")
         return None
     if max(original_size) > MAX_SIDE:
-        st.caption(f"Downsized from {original_size[0]}×{original_size[1]} to {pixels.shape[1]}×{pixels.shape[0]} "
-                   f"pixels (longest side {MAX_SIDE}) so that every control answers at once.")
+        st.caption(f"{plain(name)}: downsized from {original_size[0]}×{original_size[1]} to "
+                   f"{pixels.shape[1]}×{pixels.shape[0]} pixels (longest side {MAX_SIDE}) so that every control "
+                   "answers at once.")
     return PickedImage(pixels, name, original_size)

@@ -1,0 +1,55 @@
+"""VGG16 classifier: a pretrained ImageNet CNN names what is in your photos, and shows why."""
+
+import streamlit as st
+
+from cnn_core import vgg16
+from ui import classifier_views as views
+from ui import entry, sources
+from ui.text import plain
+
+entry.require_app_entry_point()
+SECTIONS = ("Why: Grad-CAM", "Preprocessing steps", "Feature maps")
+
+st.title("VGG16 classifier")
+st.markdown("**VGG16** is a 16-layer CNN trained on ImageNet: 13 convolutional layers in five blocks extract "
+            "features, and three dense layers turn them into a probability for each of 1,000 classes. Give it "
+            "photos and it answers with its five most likely classes.")
+
+with st.sidebar:
+    photos = sources.pick_images("vgg16")
+    mode = st.radio("Resize", vgg16.PREPROCESS_MODES, key="resize_mode", horizontal=True,
+                    format_func={"center_crop": "Centre crop", "squash": "Squash"}.get,
+                    help="VGG16 sees 224 × 224 pixels. Centre crop keeps proportions but cuts the edges; "
+                         "squash keeps everything but distorts shapes.")
+
+try:
+    with st.spinner("Loading VGG16. The first time, Keras downloads its ImageNet weights (about 528 MB)…"):
+        views.load_classifier()
+except vgg16.WeightsUnavailableError as error:
+    st.error(str(error))
+    st.stop()
+if not photos:
+    st.stop()
+
+answers = [views.classify(photo.pixels, mode) for photo in photos]
+if len(photos) > 1:
+    st.subheader("All photos")
+    for column, photo, answer in zip(st.columns(min(len(photos), 4)) * len(photos), photos, answers):
+        best = vgg16.top_k(answer.probabilities, 1)[0]
+        column.image(photo.pixels, caption=f"{plain(photo.name)}: {best.label.split(',')[0]} "
+                                          f"({100 * best.probability:.1f} %)", width="stretch")
+    index = st.selectbox("Look closer at", range(len(photos)), format_func=lambda i: photos[i].name,
+                         key="chosen_photo")
+else:
+    index = 0
+photo, answer = photos[index], answers[index]
+views.answer_section(photo.name, photo.pixels, answer)
+section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key="vgg16_section")
+if section == SECTIONS[0]:
+    views.grad_cam_section(answer, key=str(index))
+elif section == SECTIONS[1]:
+    views.preprocessing_section(photo.pixels, answer, mode)
+else:
+    views.feature_maps_section(answer)
+with st.expander("Model summary"):
+    views.summary_section()

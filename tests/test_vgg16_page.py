@@ -1,0 +1,79 @@
+"""The VGG16 page under AppTest, with VGG16's architecture and random weights."""
+
+import pytest
+import streamlit as st
+
+from tests.conftest import png_bytes
+
+PAGE = "pages/vgg16_classifier.py"
+
+
+@pytest.fixture
+def classifier_page(app, random_vgg16_weights, monkeypatch):
+    monkeypatch.setenv("VGG16_WEIGHTS", str(random_vgg16_weights))
+    return app.switch_page(PAGE).run()
+
+
+def _text(page) -> str:
+    return " ".join(element.value for element in [*page.markdown, *page.caption, *page.warning, *page.error])
+
+
+def test_without_weights_the_page_says_how_to_get_them(app, tmp_path, monkeypatch):
+    st.cache_resource.clear()
+    monkeypatch.setenv("VGG16_WEIGHTS", str(tmp_path / "missing.h5"))
+    page = app.switch_page(PAGE).run()
+    assert not page.exception
+    assert "Set VGG16_WEIGHTS" in page.error[0].value
+    st.cache_resource.clear()  # let the next test load the real file
+
+
+def test_top_five_table_chart_and_heatmap_for_the_cat(classifier_page):
+    page = classifier_page
+    assert not page.exception
+    table = page.dataframe[0].value
+    assert list(table["rank"]) == [1, 2, 3, 4, 5]
+    assert list(table["probability (%)"]) == sorted(table["probability (%)"], reverse=True)
+    assert 0 < table["probability (%)"].sum() <= 100
+    assert len(page.get("plotly_chart")) >= 1 and len(page.get("image")) >= 2  # photo and Grad-CAM overlay
+    assert "Preprocessing" in _text(page) and "prediction" in _text(page)
+
+
+def test_random_weights_are_flagged_as_unsure(classifier_page):
+    assert "VGG16 is unsure" in _text(classifier_page)
+
+
+def test_another_class_and_the_opacity_can_be_chosen(classifier_page):
+    classifier_page.selectbox(key="cam_class_0").set_value(3).run()
+    classifier_page.slider(key="cam_opacity_0").set_value(0.9).run()
+    assert not classifier_page.exception
+
+
+def test_feature_maps_show_each_layers_shape(classifier_page):
+    classifier_page.segmented_control(key="vgg16_section").set_value("Feature maps").run()
+    assert "block1_conv1** outputs 224 × 224 × 64" in _text(classifier_page)
+    classifier_page.selectbox(key="feature_layer").set_value("block5_pool").run()
+    assert "block5_pool** outputs 7 × 7 × 512" in _text(classifier_page)
+
+
+def test_preprocessing_steps_render(classifier_page):
+    classifier_page.segmented_control(key="vgg16_section").set_value("Preprocessing steps").run()
+    assert not classifier_page.exception
+    assert "BGR" in _text(classifier_page)
+
+
+def test_model_summary_counts_every_parameter(classifier_page):
+    assert "**138,357,544** parameters" in _text(classifier_page)
+
+
+def test_a_bad_file_in_a_batch_does_not_stop_the_others(classifier_page):
+    classifier_page.radio(key="vgg16_source").set_value("Upload").run()
+    classifier_page.get("file_uploader")[0].set_value([
+        ("first.png", png_bytes(64, 48, seed=1), "image/png"),
+        ("broken.png", b"not an image", "image/png"),
+        ("second.png", png_bytes(300, 200, seed=2), "image/png"),
+    ])
+    page = classifier_page.run()
+    assert not page.exception
+    assert "broken.png: This file is not an image" in page.error[0].value.replace("\\", "")
+    assert "All photos" in [header.value for header in page.subheader]
+    assert page.selectbox(key="chosen_photo").options == ["first.png", "second.png"]

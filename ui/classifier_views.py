@@ -1,0 +1,136 @@
+"""Sections of the VGG16 page: answers, Grad-CAM, preprocessing steps, feature maps."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from cnn_core import explain, vgg16
+from ui import figures
+from ui.text import plain
+
+#: Below this top probability the page says VGG16 is unsure.
+LOW_CONFIDENCE = 0.25
+FEATURE_LAYERS_SHOWN = 16
+
+
+@st.cache_resource(show_spinner=False)
+def load_classifier() -> vgg16.Classifier:
+    """VGG16, loaded once per server process and shared by every session."""
+    return vgg16.Classifier.load()
+
+
+@dataclass(frozen=True)
+class Answer:
+    batch: np.ndarray  # (1, 224, 224, 3) float32, BGR minus the ImageNet mean
+    probabilities: np.ndarray  # (1000,) float32
+    preprocess_ms: float
+    predict_ms: float
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def classify(pixels: np.ndarray, mode: str) -> Answer:
+    """Preprocess and predict one photo; a rerun with the same photo and mode is served from the cache."""
+    start = time.perf_counter()
+    batch = vgg16.preprocess(pixels, mode)
+    preprocessed = time.perf_counter()
+    probabilities = load_classifier().predict(batch)[0]
+    done = time.perf_counter()
+    return Answer(batch, probabilities, 1000 * (preprocessed - start), 1000 * (done - preprocessed))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def grad_cam(batch: np.ndarray, class_index: int) -> np.ndarray:
+    return load_classifier().grad_cam(batch, class_index)
+
+
+def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
+    rows = vgg16.top_k(answer.probabilities, 5)
+    columns = st.columns([2, 3])
+    columns[0].image(pixels, caption=plain(name), width="stretch")
+    with columns[1]:
+        table = pd.DataFrame({"rank": range(1, 6), "label": [row.label for row in rows],
+                              "probability (%)": [round(100 * row.probability, 2) for row in rows]})
+        st.dataframe(table, hide_index=True, key=f"top5_{name}")
+        st.plotly_chart(_bar_chart(rows), key=f"bars_{name}")
+        if rows[0].probability < LOW_CONFIDENCE:
+            st.warning(f"VGG16 is unsure: its best guess has only {100 * rows[0].probability:.1f} %. The photo may "
+                       "show nothing among the 1,000 ImageNet classes it knows (no people, for example).")
+        st.caption(f"Preprocessing {answer.preprocess_ms:.0f} ms, prediction {answer.predict_ms:.0f} ms "
+                   "(measured when this photo was first classified).")
+
+
+def _bar_chart(rows: list[vgg16.Prediction]) -> go.Figure:
+    labels = [row.label.split(",")[0] for row in rows][::-1]
+    percents = [100 * row.probability for row in rows][::-1]
+    figure = go.Figure(go.Bar(x=percents, y=labels, orientation="h", text=[f"{p:.2f} %" for p in percents],
+                              hovertemplate="%{y}: %{x:.2f} %<extra></extra>"))
+    figure.update_layout(height=230, margin=dict(l=0, r=0, t=10, b=0), xaxis_title="probability (%)")
+    return figure
+
+
+def grad_cam_section(answer: Answer, key: str) -> None:
+    st.markdown("**Grad-CAM** weighs each of the last conv layer's 512 maps (`block5_conv3`, 14×14) by how much it "
+                "raises the class's score before the softmax, and paints where that evidence lies.")
+    rows = vgg16.top_k(answer.probabilities, 5)
+    choice = st.selectbox("Explain the class", range(5), key=f"cam_class_{key}",
+                          format_func=lambda i: f"{i + 1}. {rows[i].label} ({100 * rows[i].probability:.1f} %)",
+                          help="Grad-CAM for the top answer, or any of the other four.")
+    opacity = st.slider("Heatmap opacity", 0.0, 1.0, 0.5, 0.05, key=f"cam_opacity_{key}",
+                        help="0 shows only the photo VGG16 saw, 1 only the heatmap.")
+    heatmap = grad_cam(answer.batch, rows[choice].class_id)
+    seen = _seen_rgb(answer.batch)
+    coloured = cv2.cvtColor(cv2.applyColorMap(np.uint8(255 * heatmap), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
+    overlay = cv2.addWeighted(coloured, opacity, seen, 1 - opacity, 0)
+    st.image(overlay, caption=f"Red: strongest evidence for “{rows[choice].label.split(',')[0]}”", width=448)
+
+
+def _seen_rgb(batch: np.ndarray) -> np.ndarray:
+    """Undo the preprocessing: the 224x224 RGB uint8 picture VGG16 received."""
+    bgr = batch[0] + np.array(vgg16.IMAGENET_MEAN_BGR, np.float32)
+    return np.clip(np.rint(bgr[:, :, ::-1]), 0, 255).astype(np.uint8)
+
+
+def preprocessing_section(pixels: np.ndarray, answer: Answer, mode: str) -> None:
+    st.markdown("What VGG16 actually receives. A photo prepared differently from how the model was trained is "
+                "the classic reason a model disagrees with itself.")
+    columns = st.columns(2)
+    columns[0].image(pixels, caption=f"1. Your photo, {pixels.shape[0]} × {pixels.shape[1]}", width="stretch")
+    step = "cut to its central square and scaled" if mode == "center_crop" else "squashed"
+    columns[1].image(_seen_rgb(answer.batch), caption=f"2. {step.capitalize()} to 224 × 224", width="stretch")
+    st.markdown("3. Channels reordered to **BGR** (the order of the original Caffe model) and the ImageNet mean of "
+                "each channel subtracted: B − 103.939, G − 116.779, R − 123.68. Zero is mid-grey.")
+    for column, (index, name) in zip(st.columns(3), enumerate("BGR")):
+        with column:
+            st.markdown(f"**{name}** channel")
+            st.plotly_chart(figures.feature_map_figure(answer.batch[0, :, :, index], height=220, show_scale=False),
+                            key=f"channel_{name}")
+
+
+def feature_maps_section(answer: Answer) -> None:
+    classifier = load_classifier()
+    names = [layer.name for layer in classifier.model.layers if "conv" in layer.name or "pool" in layer.name]
+    layer_name = st.selectbox("Layer", names, index=0, key="feature_layer",
+                              help="Early layers respond to edges and colours, later ones to parts and objects.")
+    maps = classifier.feature_maps(answer.batch, layer_name)
+    height, width, channels = maps.shape
+    shown = min(FEATURE_LAYERS_SHOWN, channels)
+    st.markdown(f"**{layer_name}** outputs {height} × {width} × {channels}: {channels} feature maps of "
+                f"{height} × {width}. The first {shown}:")
+    st.plotly_chart(figures.feature_map_figure(explain.tile_channels(maps, shown), height=520, photo_range=False),
+                    key="feature_mosaic")
+    st.page_link("pages/filter_playground.py", label="The first layer's 3×3 filters do what the Filter Playground's "
+                 "kernels do: try them there", icon=":material/blur_on:")
+
+
+def summary_section() -> None:
+    table = pd.DataFrame(explain.layer_table(load_classifier().model))
+    st.dataframe(table, hide_index=True, key="vgg16_summary")
+    st.markdown(f"Total: **{table['parameters'].sum():,}** parameters; "
+                f"{table['parameters'].iloc[-3:].sum():,} of them in the three dense layers.")
