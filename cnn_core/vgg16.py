@@ -181,11 +181,45 @@ def load_model(weights_path: str | os.PathLike | None = None):
                                       f"of {WEIGHTS_FILE_NAME}.")
     model = build_model(initializer="zeros")
     try:
-        model.load_weights(path)
+        _copy_weights_in_slices(model, path)
     except Exception as error:  # h5py and Keras raise many types for a wrong file.
         raise WeightsUnavailableError(f"{str(path)!r} is not a VGG16 weights file that Keras can load "
                                       f"({type(error).__name__}: {error}).") from error
     return model
+
+
+def _copy_weights_in_slices(model, path: str | os.PathLike, slice_bytes: int = 16 * 2**20) -> None:
+    """Load the official file's weights, copying large arrays a slice at a time.
+
+    Keras' own loader reads each array whole and converts it to a tensor before
+    assigning it, so fc1's 411 MB kernel briefly exists three times; copying
+    rows in slices of ``slice_bytes`` keeps the extra memory to that size. The
+    file is the legacy HDF5 layout: one group per layer, listing its arrays in
+    the layer's weight order. Other layouts go to Keras' loader.
+    """
+    import h5py
+
+    with h5py.File(path, "r") as file:
+        if "layer_names" not in file.attrs:
+            model.load_weights(path)
+            return
+        for layer in model.layers:
+            if not layer.weights:
+                continue
+            group = file[layer.name]
+            names = [name.decode() if isinstance(name, bytes) else name for name in group.attrs["weight_names"]]
+            if len(names) != len(layer.weights):
+                raise ValueError(f"Layer {layer.name} has {len(layer.weights)} arrays; the file has {len(names)}.")
+            for variable, name in zip(layer.weights, names):
+                dataset = group[name]
+                if dataset.shape != tuple(variable.shape):
+                    raise ValueError(f"{layer.name}/{name} has shape {dataset.shape}; the layer expects "
+                                     f"{tuple(variable.shape)}.")
+                row_bytes = max(1, dataset.size // max(1, dataset.shape[0])) * dataset.dtype.itemsize
+                rows_per_slice = max(1, slice_bytes // row_bytes)
+                for start in range(0, dataset.shape[0], rows_per_slice):
+                    stop = start + rows_per_slice
+                    variable.value[start:stop].assign(dataset[start:stop])
 
 
 def _download_weights() -> str:
