@@ -77,3 +77,15 @@ def test_a_bad_file_in_a_batch_does_not_stop_the_others(classifier_page):
     assert "broken.png: This file is not an image" in page.error[0].value.replace("\\", "")
     assert "All photos" in [header.value for header in page.subheader]
     assert page.selectbox(key="chosen_photo").options == ["first.png", "second.png"]
+
+
+def test_a_rerun_with_the_same_photo_does_not_predict_again(classifier_page, monkeypatch):
+    from cnn_core import vgg16
+
+    calls = []
+    original = vgg16.Classifier.predict
+    monkeypatch.setattr(vgg16.Classifier, "predict", lambda self, batch: calls.append(1) or original(self, batch))
+    classifier_page.slider(key="cam_opacity_0").set_value(0.2).run()
+    classifier_page.segmented_control(key="vgg16_section").set_value("Preprocessing steps").run()
+    assert not classifier_page.exception
+    assert calls == []
