@@ -61,13 +61,10 @@ def measure_loading(loader: str, weights: str) -> None:
 
 
 def random_weights_file(directory: str) -> str:
-    import h5py
     import keras
-    from keras.src.legacy.saving import legacy_h5_format
 
     path = os.path.join(directory, vgg16.WEIGHTS_FILE_NAME)
-    with h5py.File(path, "w") as file:
-        legacy_h5_format.save_weights_to_hdf5_group(file, keras.applications.VGG16(weights=None))
+    vgg16.save_weights(keras.applications.VGG16(weights=None), path)
     return path
 
 

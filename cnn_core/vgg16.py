@@ -188,6 +188,19 @@ def load_model(weights_path: str | os.PathLike | None = None):
     return model
 
 
+def save_weights(model, path: str | os.PathLike) -> None:
+    """Write ``model``'s weights in the layout of Keras' official VGG16 file.
+
+    The legacy HDF5 layout :func:`load_model` reads; the tests and benchmarks
+    use it to stand in for the real ImageNet file with random weights.
+    """
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+
+    with h5py.File(path, "w") as file:
+        legacy_h5_format.save_weights_to_hdf5_group(file, model)
+
+
 def _copy_weights_in_slices(model, path: str | os.PathLike, slice_bytes: int = 16 * 2**20) -> None:
     """Load the official file's weights, copying large arrays a slice at a time.
 

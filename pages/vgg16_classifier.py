@@ -32,16 +32,13 @@ if not photos:
     st.stop()
 
 answers = [views.classify(photo.pixels, mode) for photo in photos]
+index = 0
 if len(photos) > 1:
     st.subheader("All photos")
-    for column, photo, answer in zip(st.columns(min(len(photos), 4)) * len(photos), photos, answers):
-        best = vgg16.top_k(answer.probabilities, 1)[0]
-        column.image(photo.pixels, caption=f"{plain(photo.name)}: {best.label.split(',')[0]} "
-                                          f"({100 * best.probability:.1f} %)", width="stretch")
+    views.grid_section(photos, answers)
     index = st.selectbox("Look closer at", range(len(photos)), format_func=lambda i: photos[i].name,
-                         key="chosen_photo")
-else:
-    index = 0
+                         key="chosen_photo", help="Grad-CAM, preprocessing and feature maps for one photo.")
+    st.subheader(plain(photos[index].name))
 photo, answer = photos[index], answers[index]
 views.answer_section(photo.name, photo.pixels, answer)
 section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key="vgg16_section")

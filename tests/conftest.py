@@ -103,16 +103,13 @@ def random_vgg16_weights(tmp_path_factory):
     The real weights cannot be downloaded here; with these the labels are
     arbitrary, but every step of the page's pipeline runs.
     """
-    import h5py
     import keras
-    from keras.src.legacy.saving import legacy_h5_format
 
     from cnn_core import vgg16
 
     keras.utils.set_random_seed(0)
     path = tmp_path_factory.mktemp("vgg16") / vgg16.WEIGHTS_FILE_NAME
-    with h5py.File(path, "w") as file:
-        legacy_h5_format.save_weights_to_hdf5_group(file, keras.applications.VGG16(weights=None))
+    vgg16.save_weights(keras.applications.VGG16(weights=None), path)
     return path
 
 

@@ -5,7 +5,6 @@ weights of Keras' own VGG16(weights=None) in the legacy HDF5 layout of the
 official file and load them back through the app's code path.
 """
 
-import h5py
 import numpy as np
 import pytest
 
@@ -26,11 +25,8 @@ def reference_model():
 @pytest.fixture(scope="module")
 def weights_file(reference_model, tmp_path_factory):
     """The reference weights in the layout of Keras' official vgg16 .h5 file."""
-    from keras.src.legacy.saving import legacy_h5_format
-
     path = tmp_path_factory.mktemp("weights") / vgg16.WEIGHTS_FILE_NAME
-    with h5py.File(path, "w") as file:
-        legacy_h5_format.save_weights_to_hdf5_group(file, reference_model)
+    vgg16.save_weights(reference_model, path)
     return path
 
 

@@ -77,6 +77,7 @@ def test_a_bad_file_in_a_batch_does_not_stop_the_others(classifier_page):
     assert "broken.png: This file is not an image" in page.error[0].value.replace("\\", "")
     assert "All photos" in [header.value for header in page.subheader]
     assert page.selectbox(key="chosen_photo").options == ["first.png", "second.png"]
+    assert len(page.dataframe) == 4  # a top 5 per photo in the grid, the closer look, the model summary
 
 
 def test_a_rerun_with_the_same_photo_does_not_predict_again(classifier_page, monkeypatch):

@@ -50,14 +50,29 @@ def grad_cam(batch: np.ndarray, class_index: int) -> np.ndarray:
     return load_classifier().grad_cam(batch, class_index)
 
 
+def top5_table(answer: Answer) -> pd.DataFrame:
+    """Rank, label and probability in percent of the five most likely classes."""
+    rows = vgg16.top_k(answer.probabilities, 5)
+    return pd.DataFrame({"rank": range(1, 6), "label": [row.label for row in rows],
+                         "probability (%)": [round(100 * row.probability, 2) for row in rows]})
+
+
+def grid_section(photos: list, answers: list[Answer]) -> None:
+    """Every photo with its own top 5, four to a row."""
+    for start in range(0, len(photos), 4):
+        for offset, column in enumerate(st.columns(4)):
+            if start + offset < len(photos):
+                photo, answer = photos[start + offset], answers[start + offset]
+                column.image(photo.pixels, caption=plain(photo.name), width="stretch")
+                column.dataframe(top5_table(answer), hide_index=True, key=f"grid_top5_{start + offset}")
+
+
 def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
     rows = vgg16.top_k(answer.probabilities, 5)
     columns = st.columns([2, 3])
     columns[0].image(pixels, caption=plain(name), width="stretch")
     with columns[1]:
-        table = pd.DataFrame({"rank": range(1, 6), "label": [row.label for row in rows],
-                              "probability (%)": [round(100 * row.probability, 2) for row in rows]})
-        st.dataframe(table, hide_index=True, key=f"top5_{name}")
+        st.dataframe(top5_table(answer), hide_index=True, key="top5")
         st.plotly_chart(_bar_chart(rows), key=f"bars_{name}")
         if rows[0].probability < LOW_CONFIDENCE:
             st.warning(f"VGG16 is unsure: its best guess has only {100 * rows[0].probability:.1f} %. The photo may "
