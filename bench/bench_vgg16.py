@@ -46,6 +46,11 @@ def measure_loading(loader: str, weights: str) -> None:
 
     after_import = memory_mb()["VmRSS"]
     if loader == "ours":
+        server = measure_server(weights)
+        if server:
+            print(f"  `streamlit run app.py` after one visitor's photo was classified (top 5 and Grad-CAM): "
+                  f"resident {server['VmRSS']:.0f}, peak {server['VmHWM']:.0f}")
+
         classifier = vgg16.Classifier.load(weights)
         predict = classifier.predict
     else:
@@ -58,6 +63,35 @@ def measure_loading(loader: str, weights: str) -> None:
     after_prediction = memory_mb()
     print(json.dumps({"after_import": after_import, "loaded": loaded["VmRSS"],
                       "after_prediction": after_prediction["VmRSS"], "peak": after_prediction["VmHWM"]}))
+
+
+def measure_server(weights: str) -> dict[str, float] | None:
+    """Memory of a real `streamlit run app.py` after one visitor got VGG16's answer.
+
+    Needs Debian's chromium and Playwright; returns None (and says why) without them.
+    """
+    import shutil
+
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        print("  (server figure skipped: needs Debian's chromium and the playwright package)")
+        return None
+    from tests.conftest import CHROMIUM_FLAGS, running_server
+
+    with running_server({vgg16.WEIGHTS_ENV_VAR: weights}) as url, sync_playwright() as playwright:
+        server_pid = int(subprocess.run(["pgrep", "-f", f"server.port {url.rsplit(':', 1)[1]}"],
+                                        capture_output=True, text=True).stdout.split()[0])
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(f"{url}/vgg16_classifier")
+        page.get_by_text("Heatmap opacity").wait_for(timeout=300_000)
+        browser.close()
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{server_pid}/status").read_text().splitlines())
+        return {name: int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM")}
 
 
 def random_weights_file(directory: str) -> str:
@@ -93,6 +127,11 @@ def main() -> None:
             print(f"  {description}:\n    after importing TensorFlow {figures['after_import']:.0f}, loaded "
                   f"{figures['loaded']:.0f}, after one prediction {figures['after_prediction']:.0f}, "
                   f"peak {figures['peak']:.0f}")
+
+        server = measure_server(weights)
+        if server:
+            print(f"  `streamlit run app.py` after one visitor's photo was classified (top 5 and Grad-CAM): "
+                  f"resident {server['VmRSS']:.0f}, peak {server['VmHWM']:.0f}")
 
         classifier = vgg16.Classifier.load(weights)
         model = classifier.model
