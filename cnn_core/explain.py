@@ -20,7 +20,9 @@ def grad_cam(model, batch: np.ndarray, class_index: int, layer_name: str | None 
     Parameters
     ----------
     model : keras.Model
-        Ending in a Dense layer, with or without a softmax activation.
+        Ending in a Dense layer, with or without a softmax activation, and
+        whose layers after ``layer_name`` form a single chain (as in VGG16
+        and Sequential-style CNNs).
     batch : ndarray of shape (1, H, W, C)
         One preprocessed input, as given to ``model``.
     class_index : int
@@ -48,11 +50,16 @@ def grad_cam(model, batch: np.ndarray, class_index: int, layer_name: str | None 
     if not isinstance(head, keras.layers.Dense):
         raise ValueError(f"The model must end in a Dense layer. Received: {type(head).__name__}")
 
-    # Outputs: the conv activations and the input of the last Dense layer,
-    # from which its pre-activation score is computed below.
-    probe = keras.Model(model.input, [layer.output, head.input])
-    with tf.GradientTape() as tape:
-        activations, features = probe(batch, training=False)  # (1, h, w, c), (1, units)
+    # Run up to the conv layer outside the tape, then only the layers after it
+    # under a tape that watches nothing but the activations. A plain tape also
+    # watches every weight it reads, and its backward pass through VGG16's fc1
+    # then allocates kernel-sized tensors: about 800 MB more.
+    activations = keras.Model(model.input, layer.output)(batch, training=False)  # (1, h, w, c)
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(activations)
+        features = activations
+        for later_layer in model.layers[model.layers.index(layer) + 1 : -1]:
+            features = later_layer(features, training=False)  # ends as (1, units), the head's input
         logits = tf.matmul(features, head.kernel) + (head.bias if head.use_bias else 0.0)
         score = logits[:, class_index]
     gradients = tape.gradient(score, activations)  # (1, h, w, c)
