@@ -46,11 +46,6 @@ def measure_loading(loader: str, weights: str) -> None:
 
     after_import = memory_mb()["VmRSS"]
     if loader == "ours":
-        server = measure_server(weights)
-        if server:
-            print(f"  `streamlit run app.py` after one visitor's photo was classified (top 5 and Grad-CAM): "
-                  f"resident {server['VmRSS']:.0f}, peak {server['VmHWM']:.0f}")
-
         classifier = vgg16.Classifier.load(weights)
         predict = classifier.predict
     else:
