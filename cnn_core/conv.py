@@ -150,7 +150,7 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, stride: SizeLike = 1,
     stride_y, stride_x = _as_pair(stride, "stride")
     (top, bottom), (left, right), (rows, cols) = _conv_geometry(image.shape, kernel.shape, stride, padding)
 
-    source = image if image.dtype in (np.uint8, np.float32) else image.astype(np.float32)
+    source = _as_opencv_input(image)
     if top + bottom < kernel.shape[0] and left + right < kernel.shape[1]:
         # The zero border fits inside the kernel's reach: let OpenCV supply it
         # (BORDER_CONSTANT is zero) by anchoring the kernel at (left, top).
@@ -161,7 +161,7 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, stride: SizeLike = 1,
         anchor = (0, 0)
     full = _per_channel(source, lambda plane: cv2.filter2D(  # (H, W[, C]): every stride-1 position
         plane, cv2.CV_32F, kernel, anchor=anchor, borderType=cv2.BORDER_CONSTANT))
-    return full[: (rows - 1) * stride_y + 1 : stride_y, : (cols - 1) * stride_x + 1 : stride_x]
+    return _every_stride(full, rows, cols, stride_y, stride_x)
 
 
 def pool2d(feature_map: np.ndarray, size: SizeLike = 2, stride: SizeLike | None = None,
@@ -199,24 +199,23 @@ def pool2d(feature_map: np.ndarray, size: SizeLike = 2, stride: SizeLike | None 
     rows = output_size(feature_map.shape[0], size_y, stride_y)
     cols = output_size(feature_map.shape[1], size_x, stride_x)
 
-    source = feature_map if feature_map.dtype in (np.uint8, np.float32) else feature_map.astype(np.float32)
-    # Pool every stride-1 position with the window anchored at its top-left
-    # cell, then keep each stride-th one. OpenCV's separable max and box
-    # filters make this faster than gathering the windows in NumPy.
+    source = _as_opencv_input(feature_map)
     if mode == "average" and (stride_y, stride_x) == (size_y, size_x):
         # Windows tile the map: an area resize computes exactly these block
         # means, about three times faster than the box filter below.
         tiled = source[: rows * size_y, : cols * size_x].astype(np.float32, copy=False)
         return _per_channel(tiled, lambda plane: cv2.resize(plane, (cols, rows), interpolation=cv2.INTER_AREA),
                             output_shape=(rows, cols))
+    # Pool every stride-1 position with the window anchored at its top-left
+    # cell, then keep each stride-th one. OpenCV's separable max and box
+    # filters make this faster than gathering the windows in NumPy.
     if mode == "max":
         window = np.ones((size_y, size_x), np.uint8)
         full = _per_channel(source, lambda plane: cv2.dilate(plane, window, anchor=(0, 0)))
     else:
         full = _per_channel(source, lambda plane: cv2.boxFilter(
             plane, cv2.CV_32F, (size_x, size_y), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT))
-    pooled = full[: (rows - 1) * stride_y + 1 : stride_y, : (cols - 1) * stride_x + 1 : stride_x]
-    return pooled.astype(np.float32)
+    return _every_stride(full, rows, cols, stride_y, stride_x).astype(np.float32)
 
 
 def relu(feature_map: np.ndarray) -> np.ndarray:
@@ -312,6 +311,16 @@ def pool_window(feature_map: np.ndarray, row: int, col: int, size: SizeLike = 2,
     values = np.asarray(feature_map, dtype=np.float32)[top : top + size_y, left : left + size_x]
     result = values.max() if mode == "max" else values.mean()
     return Window(top, left, values, None, float(result))
+
+
+def _as_opencv_input(array: np.ndarray) -> np.ndarray:
+    """uint8 and float32 go to OpenCV as they are; other dtypes become float32."""
+    return array if array.dtype in (np.uint8, np.float32) else array.astype(np.float32)
+
+
+def _every_stride(full: np.ndarray, rows: int, cols: int, stride_y: int, stride_x: int) -> np.ndarray:
+    """The (rows, cols) outputs kept from a map of every stride-1 position (a view)."""
+    return full[: (rows - 1) * stride_y + 1 : stride_y, : (cols - 1) * stride_x + 1 : stride_x]
 
 
 def _per_channel(source: np.ndarray, filter_plane: Callable[[np.ndarray], np.ndarray],
