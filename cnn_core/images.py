@@ -117,7 +117,7 @@ def add_noise(image: np.ndarray, kind: str, level: float, seed: int = 0) -> np.n
     rng = np.random.default_rng(seed)
     if kind == "gaussian":
         noisy = image + rng.normal(0, level * 255, image.shape)
-        return np.clip(np.rint(noisy), 0, 255).astype(np.uint8)
+        return round_to_uint8(noisy)
     noisy = image.copy()
     hit = rng.random(image.shape[:2]) < level  # (H, W): the same pixels in every channel
     salt = rng.random(image.shape[:2]) < 0.5
@@ -190,7 +190,12 @@ def to_display(feature_map: np.ndarray) -> np.ndarray:
         scaled = values * (255 / largest)
     else:
         scaled = values
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    return round_to_uint8(scaled)
+
+
+def round_to_uint8(values: np.ndarray) -> np.ndarray:
+    """Round to the nearest integer and clip to [0, 255], as uint8 pixels."""
+    return np.clip(np.rint(values), 0, 255).astype(np.uint8)
 
 
 def encode_png(image: np.ndarray) -> bytes:
@@ -279,7 +284,7 @@ def _to_8_bit(values: np.ndarray, mode: str) -> np.ndarray:
         scaled = values * 255
     else:
         scaled = (values - low) * (255 / (high - low or 1))  # stretch whatever range it has
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    return round_to_uint8(scaled)
 
 
 def _gradient_magnitude(image: np.ndarray) -> np.ndarray:

@@ -17,6 +17,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from cnn_core import images
+
 VGG16_INPUT_SIZE = (224, 224)
 #: ImageNet channel means that VGG16's preprocessing subtracts, in BGR order.
 IMAGENET_MEAN_BGR = (103.939, 116.779, 123.68)
@@ -98,6 +100,17 @@ def preprocess(image_rgb_uint8: np.ndarray, mode: str = "center_crop") -> np.nda
     resized = resize_for_vgg16(image_rgb_uint8, mode)
     bgr = resized[:, :, ::-1].astype(np.float32)
     return (bgr - np.array(IMAGENET_MEAN_BGR, dtype=np.float32))[np.newaxis]
+
+
+def deprocess(batch: np.ndarray) -> np.ndarray:
+    """Undo :func:`preprocess`: the RGB uint8 picture (224, 224, 3) VGG16 received.
+
+    Parameters
+    ----------
+    batch : ndarray of float32, shape (1, 224, 224, 3), BGR minus the ImageNet mean
+    """
+    bgr = np.asarray(batch, dtype=np.float32)[0] + np.array(IMAGENET_MEAN_BGR, dtype=np.float32)
+    return images.round_to_uint8(bgr[:, :, ::-1])
 
 
 @functools.lru_cache(maxsize=1)

@@ -109,6 +109,11 @@ def test_center_crop_keeps_the_middle_square():
     assert (vgg16.resize_for_vgg16(photo, "center_crop") == 200).all()
 
 
+def test_deprocess_returns_the_resized_photo():
+    photo = _photo(300, 451)
+    np.testing.assert_array_equal(vgg16.deprocess(vgg16.preprocess(photo)), vgg16.resize_for_vgg16(photo))
+
+
 def test_squash_keeps_the_whole_photo():
     photo = np.zeros((224, 672, 3), np.uint8)
     photo[:, 224:448] = 200

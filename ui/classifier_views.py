@@ -17,7 +17,8 @@ from ui.text import plain
 
 #: Below this top probability the page says VGG16 is unsure.
 LOW_CONFIDENCE = 0.25
-FEATURE_LAYERS_SHOWN = 16
+#: Channels shown in the feature-map mosaic.
+FEATURE_CHANNELS_SHOWN = 16
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,6 +49,13 @@ def classify(pixels: np.ndarray, mode: str) -> Answer:
 @st.cache_data(max_entries=64, show_spinner=False)
 def grad_cam(batch: np.ndarray, class_index: int) -> np.ndarray:
     return load_classifier().grad_cam(batch, class_index)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def feature_mosaic(batch: np.ndarray, layer_name: str) -> tuple[tuple[int, int, int], np.ndarray]:
+    """A layer's output shape and a mosaic of its first channels; only the small mosaic is cached."""
+    maps = load_classifier().feature_maps(batch, layer_name)
+    return maps.shape, explain.tile_channels(maps, FEATURE_CHANNELS_SHOWN)
 
 
 def top5_table(answer: Answer) -> pd.DataFrame:
@@ -100,16 +108,10 @@ def grad_cam_section(answer: Answer, key: str) -> None:
     opacity = st.slider("Heatmap opacity", 0.0, 1.0, 0.5, 0.05, key=f"cam_opacity_{key}",
                         help="0 shows only the photo VGG16 saw, 1 only the heatmap.")
     heatmap = grad_cam(answer.batch, rows[choice].class_id)
-    seen = _seen_rgb(answer.batch)
+    seen = vgg16.deprocess(answer.batch)
     coloured = cv2.cvtColor(cv2.applyColorMap(np.uint8(255 * heatmap), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
     overlay = cv2.addWeighted(coloured, opacity, seen, 1 - opacity, 0)
     st.image(overlay, caption=f"Red: strongest evidence for “{rows[choice].label.split(',')[0]}”", width=448)
-
-
-def _seen_rgb(batch: np.ndarray) -> np.ndarray:
-    """Undo the preprocessing: the 224x224 RGB uint8 picture VGG16 received."""
-    bgr = batch[0] + np.array(vgg16.IMAGENET_MEAN_BGR, np.float32)
-    return np.clip(np.rint(bgr[:, :, ::-1]), 0, 255).astype(np.uint8)
 
 
 def preprocessing_section(pixels: np.ndarray, answer: Answer, mode: str) -> None:
@@ -118,7 +120,7 @@ def preprocessing_section(pixels: np.ndarray, answer: Answer, mode: str) -> None
     columns = st.columns(2)
     columns[0].image(pixels, caption=f"1. Your photo, {pixels.shape[0]} × {pixels.shape[1]}", width="stretch")
     step = "cut to its central square and scaled" if mode == "center_crop" else "squashed"
-    columns[1].image(_seen_rgb(answer.batch), caption=f"2. {step.capitalize()} to 224 × 224", width="stretch")
+    columns[1].image(vgg16.deprocess(answer.batch), caption=f"2. {step.capitalize()} to 224 × 224", width="stretch")
     st.markdown("3. Channels reordered to **BGR** (the order of the original Caffe model) and the ImageNet mean of "
                 "each channel subtracted: B − 103.939, G − 116.779, R − 123.68. Zero is mid-grey.")
     for column, (index, name) in zip(st.columns(3), enumerate("BGR")):
@@ -133,13 +135,10 @@ def feature_maps_section(answer: Answer) -> None:
     names = [layer.name for layer in classifier.model.layers if "conv" in layer.name or "pool" in layer.name]
     layer_name = st.selectbox("Layer", names, index=0, key="feature_layer",
                               help="Early layers respond to edges and colours, later ones to parts and objects.")
-    maps = classifier.feature_maps(answer.batch, layer_name)
-    height, width, channels = maps.shape
-    shown = min(FEATURE_LAYERS_SHOWN, channels)
+    (height, width, channels), mosaic = feature_mosaic(answer.batch, layer_name)
     st.markdown(f"**{layer_name}** outputs {height} × {width} × {channels}: {channels} feature maps of "
-                f"{height} × {width}. The first {shown}:")
-    st.plotly_chart(figures.feature_map_figure(explain.tile_channels(maps, shown), height=520, photo_range=False),
-                    key="feature_mosaic")
+                f"{height} × {width}. The first {min(FEATURE_CHANNELS_SHOWN, channels)}:")
+    st.plotly_chart(figures.feature_map_figure(mosaic, height=520, photo_range=False), key="feature_mosaic")
     st.page_link("pages/filter_playground.py", label="The first layer's 3×3 filters do what the Filter Playground's "
                  "kernels do: try them there", icon=":material/blur_on:")
 
