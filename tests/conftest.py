@@ -144,3 +144,31 @@ def page(browser, server_url):
     tab.set_default_timeout(60_000)
     yield tab
     context.close()
+
+
+def learnable_images(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """28 × 28 uint8 images a CNN can learn, and their labels 0 to 9.
+
+    Class k is a bright 7 × 7 square in its own cell of a 5 × 2 grid, moved by
+    up to 2 pixels, on dim noise: the position, not chance, decides the label.
+    """
+    generator = np.random.default_rng(seed)
+    labels = generator.integers(0, 10, count).astype(np.uint8)
+    images = generator.integers(0, 60, (count, 28, 28)).astype(np.uint8)
+    for image, label in zip(images, labels):
+        top = 3 + 13 * (label // 5) + generator.integers(-2, 3)
+        left = 1 + 5 * (label % 5) + generator.integers(-1, 2)
+        image[max(top, 0) : top + 7, max(left, 0) : left + 4] = generator.integers(180, 256)
+    return images, labels
+
+
+def write_dataset(folder: Path, count: int = 120, gzipped: bool = True, seed: int = 0) -> None:
+    """The four IDX files of a small learnable dataset in ``folder``: ``count`` training and half as many test images."""
+    from cnn_core import datasets
+
+    x_train, y_train = learnable_images(count, seed)
+    x_test, y_test = learnable_images(count // 2, seed + 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".gz" if gzipped else ""
+    for stem, array in zip(datasets.IDX_FILES, (x_train, y_train, x_test, y_test)):
+        datasets.write_idx(folder / f"{stem}{suffix}", array)

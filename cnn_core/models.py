@@ -1,0 +1,343 @@
+"""Small CNN architectures for 28 × 28 images: specs, their shape arithmetic, Keras models and code.
+
+An architecture is a plain, frozen :class:`Architecture`: conv blocks (each one
+Conv2D, optionally batch normalisation, pooling and dropout) followed by dense
+layers and the softmax output. :func:`describe` works out every layer's output
+shape and parameter count with :func:`cnn_core.conv.output_size`, without
+TensorFlow, and refuses an architecture that cannot work before Keras sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import numbers
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cnn_core import conv
+
+ACTIVATIONS = ("relu", "elu", "gelu", "tanh", "sigmoid")
+PADDINGS = ("valid", "same")
+POOLINGS = ("max", "average", "none")
+#: The folder the app saves trained models to.
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+MAX_NAME_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class ConvBlock:
+    """One Conv2D layer, then optionally batch normalisation, pooling and dropout."""
+
+    filters: int = 32
+    kernel_size: int = 3
+    stride: int = 1
+    padding: str = "valid"
+    batch_norm: bool = False
+    pooling: str = "max"  # "max", "average" or "none"
+    pool_size: int = 2
+    dropout_rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Conv blocks, then Flatten, dense layers with ``activation``, and a softmax Dense output."""
+
+    conv_blocks: tuple[ConvBlock, ...]
+    dense_units: tuple[int, ...] = (512,)
+    activation: str = "relu"
+    dense_dropout_rate: float = 0.0
+    description: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """A layer as the summary table shows it; ``output_shape`` leaves out the batch axis."""
+
+    name: str
+    kind: str
+    output_shape: tuple[int, ...]
+    parameters: int
+    arithmetic: str = ""
+
+
+#: Named architectures. The first two are those of the seed articles, with their exact parameter counts.
+PRESETS: dict[str, Architecture] = {
+    "three_conv": Architecture(
+        (ConvBlock(32), ConvBlock(64), ConvBlock(64)), dense_units=(512,),
+        description="Three conv layers (32, 64, 64 filters of 3×3), each followed by 2×2 max pooling, "
+                    "then Dense 512: 94,154 parameters. Small and quick; the default."),
+    "one_conv": Architecture(
+        (ConvBlock(32),), dense_units=(100,),
+        description="One conv layer of 32 3×3 filters and 2×2 max pooling, then Dense 100: 542,230 "
+                    "parameters, almost all in the dense layer that reads 13×13×32 = 5,408 values."),
+    "modern": Architecture(
+        (ConvBlock(32, padding="same", batch_norm=True, pooling="none"),
+         ConvBlock(32, batch_norm=True, dropout_rate=0.25),
+         ConvBlock(64, padding="same", batch_norm=True, pooling="none"),
+         ConvBlock(64, batch_norm=True, dropout_rate=0.25)),
+        dense_units=(256,), dense_dropout_rate=0.5,
+        description="Four conv layers in two pairs with batch normalisation, max pooling after each pair, "
+                    "dropout against overfitting: slower per epoch but the most accurate preset."),
+}
+DEFAULT_PRESET = "three_conv"
+
+
+def describe(spec: Architecture, input_shape: tuple[int, int, int] = (28, 28, 1),
+             num_classes: int = 10) -> list[LayerRow]:
+    """Every layer of the model :func:`build_model` makes, with output shape, parameters and arithmetic.
+
+    Raises
+    ------
+    ValueError
+        For a setting out of range, or naming the first layer whose output
+        would be empty (for example ``pool_3: 1 × 1 input, 2 × 2 window``).
+    """
+    _check_spec(spec, input_shape, num_classes)
+    height, width, channels = input_shape
+    rows = []
+    for number, block in enumerate(spec.conv_blocks, start=1):
+        name = f"conv_{number}"
+        new_height = _checked_size(name, height, block.kernel_size, block.stride, block.padding)
+        new_width = _checked_size(name, width, block.kernel_size, block.stride, block.padding)
+        weights = block.kernel_size**2 * channels * block.filters
+        rows.append(LayerRow(name, "Conv2D", (new_height, new_width, block.filters), weights + block.filters,
+                             _conv_arithmetic(height, block, new_height)
+                             + f"; {block.kernel_size}×{block.kernel_size}×{channels}×{block.filters} + "
+                               f"{block.filters} biases"))
+        height, width, channels = new_height, new_width, block.filters
+        if block.batch_norm:
+            rows.append(LayerRow(f"batch_norm_{number}", "BatchNormalization", (height, width, channels),
+                                 4 * channels, f"scale, shift, mean and variance for each of {channels} channels"))
+        if block.pooling != "none":
+            name = f"pool_{number}"
+            size = block.pool_size
+            new_height = _checked_size(name, height, size, size, "valid")
+            new_width = _checked_size(name, width, size, size, "valid")
+            kind = "MaxPooling2D" if block.pooling == "max" else "AveragePooling2D"
+            rows.append(LayerRow(name, kind, (new_height, new_width, channels), 0,
+                                 f"⌊({height} − {size}) / {size}⌋ + 1 = {new_height}"))
+            height, width = new_height, new_width
+        if block.dropout_rate:
+            rows.append(LayerRow(f"dropout_{number}", "Dropout", (height, width, channels), 0,
+                                 f"zeroes {block.dropout_rate:.0%} of values while training"))
+    features = height * width * channels
+    rows.append(LayerRow("flatten", "Flatten", (features,), 0, f"{height} × {width} × {channels} = {features}"))
+    for number, units in enumerate((*spec.dense_units, num_classes), start=1):
+        is_output = number == len(spec.dense_units) + 1
+        name = "predictions" if is_output else f"dense_{number}"
+        rows.append(LayerRow(name, "Dense", (units,), features * units + units,
+                             f"{features} × {units} weights + {units} biases"))
+        if not is_output and spec.dense_dropout_rate:
+            rows.append(LayerRow(f"dense_dropout_{number}", "Dropout", (units,), 0,
+                                 f"zeroes {spec.dense_dropout_rate:.0%} of values while training"))
+        features = units
+    return rows
+
+
+def count_parameters(spec: Architecture, input_shape: tuple[int, int, int] = (28, 28, 1),
+                     num_classes: int = 10) -> int:
+    """All parameters of the model, trainable or not, as Keras' ``count_params`` counts them."""
+    return sum(row.parameters for row in describe(spec, input_shape, num_classes))
+
+
+def build_model(spec: Architecture | str, input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10):
+    """The Keras model of an architecture or a preset name, not yet compiled.
+
+    Layer names match :func:`describe`; the output layer ``predictions`` is a
+    softmax Dense, so Grad-CAM can read the score before the softmax.
+
+    Raises
+    ------
+    ValueError
+        As :func:`describe`, before any Keras layer is made.
+    """
+    spec = _resolve(spec)
+    describe(spec, input_shape, num_classes)
+    import keras
+
+    namespace = {"keras": keras}
+    exec(keras_code(spec, input_shape, num_classes, imports=False), namespace)  # noqa: S102 - our own generated code
+    return namespace["model"]
+
+
+def keras_code(spec: Architecture | str, input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10,
+               imports: bool = True) -> str:
+    """Python code that builds the same model with Keras, for a learner to copy into a notebook.
+
+    :func:`build_model` runs this very code, so the two cannot drift apart.
+    """
+    spec = _resolve(spec)
+    describe(spec, input_shape, num_classes)
+    lines = [f"    keras.Input(shape={tuple(input_shape)}),"]
+    for number, block in enumerate(spec.conv_blocks, start=1):
+        lines.append(f"    keras.layers.Conv2D({block.filters}, {block.kernel_size}, strides={block.stride}, "
+                     f"padding={block.padding!r}, activation={spec.activation!r}, name='conv_{number}'),")
+        if block.batch_norm:
+            lines.append(f"    keras.layers.BatchNormalization(name='batch_norm_{number}'),")
+        if block.pooling != "none":
+            kind = "MaxPooling2D" if block.pooling == "max" else "AveragePooling2D"
+            lines.append(f"    keras.layers.{kind}({block.pool_size}, name='pool_{number}'),")
+        if block.dropout_rate:
+            lines.append(f"    keras.layers.Dropout({block.dropout_rate}, name='dropout_{number}'),")
+    lines.append("    keras.layers.Flatten(name='flatten'),")
+    for number, units in enumerate(spec.dense_units, start=1):
+        lines.append(f"    keras.layers.Dense({units}, activation={spec.activation!r}, name='dense_{number}'),")
+        if spec.dense_dropout_rate:
+            lines.append(f"    keras.layers.Dropout({spec.dense_dropout_rate}, name='dense_dropout_{number}'),")
+    lines.append(f"    keras.layers.Dense({num_classes}, activation='softmax', name='predictions'),")
+    header = "import keras\n\n" if imports else ""
+    return header + "model = keras.Sequential([\n" + "\n".join(lines) + "\n])\n"
+
+
+def compile_model(model, optimizer: str = "adam", learning_rate: float = 1e-3) -> None:
+    """Compile for integer labels: sparse categorical cross-entropy and accuracy.
+
+    ``optimizer`` is "adam", "sgd" (with momentum 0.9) or "rmsprop".
+    """
+    import keras
+
+    makers = {"adam": lambda: keras.optimizers.Adam(learning_rate),
+              "sgd": lambda: keras.optimizers.SGD(learning_rate, momentum=0.9),
+              "rmsprop": lambda: keras.optimizers.RMSprop(learning_rate)}
+    if optimizer not in makers:
+        raise ValueError(f"optimizer must be one of {', '.join(makers)}. Received: optimizer={optimizer!r}")
+    if not (isinstance(learning_rate, (int, float)) and 0 < learning_rate <= 1):
+        raise ValueError(f"learning_rate must be in (0, 1]. Received: learning_rate={learning_rate!r}")
+    model.compile(optimizer=makers[optimizer](), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+
+def spec_to_dict(spec: Architecture) -> dict:
+    """A JSON-ready dict of the architecture."""
+    return asdict(spec)
+
+
+def spec_from_dict(values: dict) -> Architecture:
+    """The inverse of :func:`spec_to_dict`."""
+    blocks = tuple(ConvBlock(**block) for block in values["conv_blocks"])
+    return Architecture(blocks, tuple(values["dense_units"]), values["activation"], values["dense_dropout_rate"],
+                        values.get("description", ""))
+
+
+def safe_model_name(name: str) -> str:
+    """A file-name stem made only of letters, digits, ``-`` and ``_``, never a path.
+
+    Raises
+    ------
+    ValueError
+        When nothing usable is left (for example ``"../.."``).
+    """
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(name)).strip("_-")[:MAX_NAME_LENGTH]
+    if not stem:
+        raise ValueError(f"A model name needs at least one letter or digit. Received: name={name!r}")
+    return stem
+
+
+def save_model(model, name: str, metadata: dict, folder: str | os.PathLike = MODELS_DIR) -> Path:
+    """Save ``model`` as ``<folder>/<safe name>.keras`` with ``metadata`` beside it as JSON.
+
+    Both files are written to temporary names and renamed into place, the
+    metadata last, so a crash never leaves a half-written model that
+    :func:`saved_models` would list.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = safe_model_name(name)
+    model_path = folder / f"{stem}.keras"
+    _write_atomically(model_path, lambda path: model.save(path), suffix=".keras")
+    _write_atomically(folder / f"{stem}.json",
+                      lambda path: Path(path).write_text(json.dumps(metadata, indent=2)), suffix=".json")
+    return model_path
+
+
+def saved_models(folder: str | os.PathLike = MODELS_DIR) -> list[str]:
+    """Names of the complete saved models in ``folder`` (a model file and its metadata), sorted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(path.stem for path in folder.glob("*.keras") if (folder / f"{path.stem}.json").is_file())
+
+
+def load_saved_model(name: str, folder: str | os.PathLike = MODELS_DIR):
+    """Load a model this app saved, and its metadata: ``(model, metadata)``.
+
+    Only names from :func:`saved_models` resolve; Keras' safe mode stays on.
+    """
+    stem = safe_model_name(name)
+    if stem not in saved_models(folder):
+        raise ValueError(f"No saved model called {name!r}. Saved models: {', '.join(saved_models(folder)) or 'none'}")
+    import keras
+
+    folder = Path(folder)
+    model = keras.models.load_model(folder / f"{stem}.keras", safe_mode=True)
+    return model, json.loads((folder / f"{stem}.json").read_text())
+
+
+def _write_atomically(path: Path, write, suffix: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=suffix)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _resolve(spec: Architecture | str) -> Architecture:
+    if isinstance(spec, str):
+        if spec not in PRESETS:
+            raise ValueError(f"Unknown preset. Valid presets: {', '.join(PRESETS)}. Received: {spec!r}")
+        return PRESETS[spec]
+    return spec
+
+
+def _checked_size(layer: str, n: int, window: int, stride: int, padding: str) -> int:
+    if padding == "valid" and window > n:
+        raise ValueError(f"{layer} cannot work: its input is only {n} pixel{'s' if n != 1 else ''} across, smaller than its "
+                         f"{window} × {window} window. Use fewer blocks, smaller windows or 'same' padding.")
+    return conv.output_size(n, window, stride, padding)
+
+
+def _conv_arithmetic(n: int, block: ConvBlock, result: int) -> str:
+    if block.padding == "same":
+        return f"⌈{n} / {block.stride}⌉ = {result} ('same' padding)"
+    return f"⌊({n} − {block.kernel_size}) / {block.stride}⌋ + 1 = {result}"
+
+
+def _check_spec(spec: Architecture, input_shape: tuple[int, int, int], num_classes: int) -> None:
+    if not isinstance(spec, Architecture):
+        raise ValueError(f"spec must be an Architecture or a preset name. Received: {type(spec).__name__}")
+    if len(input_shape) != 3 or min(input_shape) < 1:
+        raise ValueError(f"input_shape must be (height, width, channels). Received: {input_shape!r}")
+    _check_range("num_classes", num_classes, 2, 1000)
+    _check_range("the number of conv blocks", len(spec.conv_blocks), 1, 8)
+    if spec.activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}. Received: {spec.activation!r}")
+    _check_rate("dense dropout_rate", spec.dense_dropout_rate)
+    for number, units in enumerate(spec.dense_units, start=1):
+        _check_range(f"dense_{number} units", units, 1, 4096)
+    for number, block in enumerate(spec.conv_blocks, start=1):
+        _check_range(f"conv_{number} filters", block.filters, 1, 512)
+        _check_range(f"conv_{number} kernel_size", block.kernel_size, 1, 15)
+        _check_range(f"conv_{number} stride", block.stride, 1, 8)
+        _check_range(f"pool_{number} size", block.pool_size, 1, 8)
+        _check_rate(f"dropout_{number} rate", block.dropout_rate)
+        if block.padding not in PADDINGS:
+            raise ValueError(f"conv_{number} padding must be 'valid' or 'same'. Received: {block.padding!r}")
+        if block.pooling not in POOLINGS:
+            raise ValueError(f"pool_{number} pooling must be one of {', '.join(POOLINGS)}. "
+                             f"Received: {block.pooling!r}")
+
+
+def _check_range(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}. Received: {value!r}")
+
+
+def _check_rate(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be at least 0 and below 1. Received: {value!r}")
+

@@ -1,0 +1,191 @@
+"""cnn_core.training: a real short training on learnable data, stopping, early stopping, the cap, evaluation."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from cnn_core import datasets, models, training
+from tests.conftest import learnable_images
+
+SMALL = models.Architecture((models.ConvBlock(8), models.ConvBlock(16)), dense_units=(32,))
+
+
+def _data(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    images, labels = learnable_images(count, seed)
+    return datasets.to_model_input(images), labels
+
+
+def _run(config: training.TrainingConfig, count: int = 600, slots=None) -> training.TrainingRun:
+    import keras
+
+    keras.utils.set_random_seed(config.seed)
+    model = models.build_model(SMALL)
+    models.compile_model(model, config.optimizer, config.learning_rate)
+    return training.TrainingRun(model, _data(count, 0), _data(200, 1), config, slots)
+
+
+def _wait_until(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_short_training_on_learnable_data_reaches_high_accuracy():
+    run = _run(training.TrainingConfig(epochs=4, batch_size=32))
+    run.start()
+    run.join(timeout=300)
+    snapshot = run.snapshot()
+    assert snapshot.state == "finished", snapshot.message
+    assert [result.epoch for result in snapshot.epochs] == [1, 2, 3, 4]
+    assert snapshot.epochs[-1].val_accuracy >= 0.9
+    evaluation = training.evaluate(run.model, *_data(200, 1))
+    assert evaluation.accuracy == pytest.approx(snapshot.epochs[-1].val_accuracy, abs=1e-6)
+
+
+def test_progress_records_every_batch_with_its_own_loss():
+    run = _run(training.TrainingConfig(epochs=1, batch_size=64), count=200)  # 4 batches: 64, 64, 64, 8
+    run.start()
+    run.join(timeout=120)
+    snapshot = run.snapshot()
+    assert snapshot.batches_per_epoch == 4 and snapshot.batch == 4 and len(snapshot.batch_loss) == 4
+    # Keras reports the epoch's running mean; the mean of the batches, weighted by their sizes, is the same.
+    weighted = np.average(snapshot.batch_loss, weights=[64, 64, 64, 8])
+    assert weighted == pytest.approx(snapshot.epochs[0].loss, rel=1e-4)
+    assert snapshot.samples_per_second > 0 and snapshot.seconds_left == 0
+
+
+def test_stop_is_honoured_within_one_batch_and_keeps_the_weights():
+    run = _run(training.TrainingConfig(epochs=50, batch_size=16), count=800)
+    run.start()
+    _wait_until(lambda: len(run.snapshot().batch_loss) >= 3)
+    run.stop()
+    batches_when_asked = len(run.snapshot().batch_loss)
+    run.join(timeout=30)
+    snapshot = run.snapshot()
+    assert snapshot.state == "stopped"
+    assert len(snapshot.batch_loss) <= batches_when_asked + 1
+    assert snapshot.epochs[-1].complete is False and snapshot.epochs[-1].val_loss is None
+
+
+def test_continue_trains_further_from_the_current_weights():
+    run = _run(training.TrainingConfig(epochs=1, batch_size=32), count=300)
+    run.start()
+    run.join(timeout=120)
+    weights_before = [weight.copy() for weight in run.model.get_weights()]
+    run.continue_training(2)
+    run.join(timeout=120)
+    snapshot = run.snapshot()
+    assert [result.epoch for result in snapshot.epochs] == [1, 2, 3] and snapshot.state == "finished"
+    assert not np.allclose(weights_before[0], run.model.get_weights()[0])
+
+
+def test_starting_twice_at_once_is_refused():
+    run = _run(training.TrainingConfig(epochs=50, batch_size=16), count=800)
+    run.start()
+    try:
+        with pytest.raises(RuntimeError, match="already training"):
+            run.continue_training(1)
+    finally:
+        run.stop()
+        run.join(timeout=30)
+
+
+def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = models.build_model(SMALL)
+    models.compile_model(model)
+    inputs, labels = _data(200, 1)
+    misleading = (inputs, (labels + 1) % 10)  # validation loss rises as the model learns the true labels
+    run = training.TrainingRun(model, _data(300, 0), misleading, training.TrainingConfig(epochs=30, patience=2))
+    run.start()
+    run.join(timeout=300)
+    snapshot = run.snapshot()
+    assert snapshot.stopped_early and snapshot.state == "finished"
+    assert len(snapshot.epochs) == snapshot.best_epoch + 2 < 30
+    best = snapshot.epochs[snapshot.best_epoch - 1].val_loss
+    assert training.evaluate(run.model, *misleading).loss == pytest.approx(best, rel=1e-3)
+    assert f"weights of epoch {snapshot.best_epoch} (the best) are restored" in snapshot.message
+
+
+def test_a_failure_in_training_is_reported_not_raised():
+    run = _run(training.TrainingConfig(epochs=1))
+    run._training = (np.zeros((10, 5, 5, 1), np.float32), np.zeros(10, np.int64))  # the wrong input size
+    run.start()
+    run.join(timeout=60)
+    snapshot = run.snapshot()
+    assert snapshot.state == "failed" and snapshot.message.startswith("Training failed:")
+
+
+def test_slots_queue_the_excess_and_start_it_when_a_slot_frees():
+    slots = training.TrainingSlots(capacity=1)
+    first = _run(training.TrainingConfig(epochs=50, batch_size=16), count=800, slots=slots)
+    second = _run(training.TrainingConfig(epochs=1, batch_size=64), count=128, slots=slots)
+    first.start()
+    _wait_until(lambda: first.snapshot().state == "running")
+    second.start()
+    _wait_until(lambda: second.snapshot().queue_position == 1)
+    assert second.snapshot().state == "queued" and slots.running == 1
+    first.stop()
+    second.join(timeout=120)
+    assert second.snapshot().state == "finished"
+    assert slots.running == 0
+
+
+def test_a_queued_run_that_is_stopped_leaves_the_queue():
+    slots = training.TrainingSlots(capacity=1)
+    cancelled = threading.Event()
+    assert slots.acquire(1, cancelled)
+    waiting = threading.Thread(target=slots.acquire, args=(2, cancelled))
+    waiting.start()
+    _wait_until(lambda: slots.position(2) == 1)
+    cancelled.set()
+    waiting.join(timeout=5)
+    assert slots.position(2) == 0 and slots.running == 1
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"epochs": 0}, "epochs must be a whole number from 1 to 1000. Received: 0"),
+    ({"optimizer": "adagrad"}, "optimizer must be one of adam, sgd, rmsprop"),
+    ({"learning_rate": 0}, r"learning_rate must be in \(0, 1\]"),
+    ({"validation_split": 1.0}, "validation_split must be at least 0 and below 1"),
+    ({"patience": 0}, "patience must be a whole number >= 1, or None"),
+])
+def test_config_refuses_values_out_of_range(values, message):
+    with pytest.raises(ValueError, match=message):
+        training.TrainingConfig(**values)
+
+
+def test_validation_data_holds_out_the_end_of_the_training_set():
+    x, y = np.arange(10), np.arange(10)
+    (x_train, _), (x_val, y_val) = training.validation_data(x, y, x[:2], y[:2], 0.2)
+    assert list(x_train) == list(range(8)) and list(x_val) == [8, 9] and list(y_val) == [8, 9]
+    assert training.validation_data(x, y, x[:2], y[:2], 0.0)[1][0].tolist() == [0, 1]
+
+
+def test_smooth_is_a_bias_corrected_moving_average():
+    np.testing.assert_allclose(training.smooth([4.0, 4.0, 4.0]), [4.0, 4.0, 4.0])
+    np.testing.assert_allclose(training.smooth([0.0, 10.0], weight=0.5), [0.0, 10 * 0.5 / 0.75])
+
+
+def test_confusion_matrix_and_class_report_on_a_hand_computed_case():
+    labels, predictions = np.array([0, 0, 1, 1, 2]), np.array([0, 1, 1, 1, 0])
+    confusion = training.confusion_matrix(labels, predictions, 3)
+    np.testing.assert_array_equal(confusion, [[1, 1, 0], [0, 2, 0], [1, 0, 0]])
+    report = training.class_report(confusion)
+    np.testing.assert_allclose(report["precision"], [0.5, 2 / 3, 0])
+    np.testing.assert_allclose(report["recall"], [0.5, 1, 0])
+    np.testing.assert_allclose(report["f1"], [0.5, 0.8, 0])
+    np.testing.assert_array_equal(report["support"], [2, 2, 1])
+
+
+def test_mistakes_are_sorted_by_confidence_and_filter_by_pair():
+    probabilities = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.3, 0.7]], np.float32)
+    evaluation = training.Evaluation(probabilities, np.array([0, 0, 0, 1]), 0.0, 0.0, np.zeros((2, 2)))
+    np.testing.assert_array_equal(training.mistakes(evaluation), [1, 2])
+    np.testing.assert_array_equal(training.mistakes(evaluation, true_class=1), [])
+    np.testing.assert_array_equal(training.mistakes(evaluation, 0, 1), [1, 2])
