@@ -9,6 +9,7 @@ st.set_page_config(page_title="How CNNs see", page_icon=":material/visibility:",
 
 PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", icon=":material/blur_on:",
                      url_path="filter_playground")
+TRAINER = st.Page("pages/trainer.py", title="Trainer", icon=":material/model_training:", url_path="trainer")
 CLASSIFIER = st.Page("pages/vgg16_classifier.py", title="VGG16 classifier", icon=":material/image_search:",
                      url_path="vgg16_classifier")
 
@@ -47,9 +48,12 @@ def home() -> None:
     st.page_link(PLAYGROUND, label="Filter Playground: the convolutional part", icon=":material/blur_on:")
     st.markdown("Apply blur, edge and custom kernels to a photo; change the stride, padding and pooling and see "
                 "the shapes follow the formula; step through the sliding-window dot product cell by cell.")
+    st.page_link(TRAINER, label="Trainer: teach a CNN yourself", icon=":material/model_training:")
+    st.markdown("Train a small CNN on pictures of clothes or digits, watch its loss fall live, then look inside: "
+                "which images it confuses, the kernels it learned, its feature maps and Grad-CAM.")
     st.page_link(CLASSIFIER, label="VGG16 classifier: both parts at work", icon=":material/image_search:")
     st.markdown("A CNN trained on a million photos names what is in yours, with its five best guesses, and "
                 "shows which parts of the photo its answer came from.")
 
 
-st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True), PLAYGROUND, CLASSIFIER]).run()
+st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True), PLAYGROUND, TRAINER, CLASSIFIER]).run()

@@ -54,7 +54,7 @@ def grad_cam(model, batch: np.ndarray, class_index: int, layer_name: str | None 
     # under a tape that watches nothing but the activations. A plain tape also
     # watches every weight it reads, and its backward pass through VGG16's fc1
     # then allocates kernel-sized tensors: about 800 MB more.
-    activations = keras.Model(model.input, layer.output)(batch, training=False)  # (1, h, w, c)
+    activations = keras.Model(model.inputs[0], layer.output)(batch, training=False)  # (1, h, w, c)
     with tf.GradientTape(watch_accessed_variables=False) as tape:
         tape.watch(activations)
         features = activations
@@ -85,7 +85,7 @@ def layer_output(model, batch: np.ndarray, layer_name: str) -> np.ndarray:
     """What one layer of ``model`` outputs for ``batch``: float32 (N, h, w, channels)."""
     import keras
 
-    probe = keras.Model(model.input, model.get_layer(layer_name).output)
+    probe = keras.Model(model.inputs[0], model.get_layer(layer_name).output)
     return np.asarray(probe(np.asarray(batch, dtype=np.float32), training=False))
 
 

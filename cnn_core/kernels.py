@@ -173,3 +173,36 @@ def _describe_sizes(sizes: tuple[int, ...]) -> str:
     if sizes == _ALL_SIZES:
         return f"1 to {MAX_KERNEL_SIZE}"
     return ", ".join(map(str, sizes))
+
+
+def closest_kernel(weights: np.ndarray) -> tuple[str, float]:
+    """The preset a learned filter looks most like, and how much (cosine similarity).
+
+    Parameters
+    ----------
+    weights : ndarray of shape (kh, kw)
+        One channel of a learned conv filter, square.
+
+    Returns
+    -------
+    (name, similarity)
+        The preset of the same size with the largest absolute cosine
+        similarity, and that similarity in [-1, 1]: near 1 means the same
+        pattern, near -1 the same pattern inverted (dark and light swapped),
+        near 0 nothing in common. ``("", 0.0)`` when no preset has that size or
+        the filter is all zeros.
+    """
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.ndim != 2 or weights.shape[0] != weights.shape[1]:
+        raise ValueError(f"weights must be a square (k, k) filter. Received: shape={weights.shape}")
+    size = weights.shape[0]
+    norm = np.linalg.norm(weights)
+    best_name, best_similarity = "", 0.0
+    for name, info in KERNELS.items():
+        if size not in info.sizes or norm == 0:
+            continue
+        preset = make_kernel(name, size).astype(np.float64)
+        similarity = float((weights * preset).sum() / (norm * np.linalg.norm(preset)))
+        if abs(similarity) > abs(best_similarity) + 1e-12:
+            best_name, best_similarity = name, similarity
+    return best_name, best_similarity

@@ -235,14 +235,16 @@ def safe_model_name(name: str) -> str:
     return stem
 
 
-def save_model(model, name: str, metadata: dict, folder: str | os.PathLike = MODELS_DIR) -> Path:
+def save_model(model, name: str, metadata: dict, folder: str | os.PathLike | None = None) -> Path:
     """Save ``model`` as ``<folder>/<safe name>.keras`` with ``metadata`` beside it as JSON.
+
+    ``folder`` defaults to :data:`MODELS_DIR`, the project's ``models/``.
 
     Both files are written to temporary names and renamed into place, the
     metadata last, so a crash never leaves a half-written model that
     :func:`saved_models` would list.
     """
-    folder = Path(folder)
+    folder = _models_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stem = safe_model_name(name)
     model_path = folder / f"{stem}.keras"
@@ -252,15 +254,15 @@ def save_model(model, name: str, metadata: dict, folder: str | os.PathLike = MOD
     return model_path
 
 
-def saved_models(folder: str | os.PathLike = MODELS_DIR) -> list[str]:
+def saved_models(folder: str | os.PathLike | None = None) -> list[str]:
     """Names of the complete saved models in ``folder`` (a model file and its metadata), sorted."""
-    folder = Path(folder)
+    folder = _models_folder(folder)
     if not folder.is_dir():
         return []
     return sorted(path.stem for path in folder.glob("*.keras") if (folder / f"{path.stem}.json").is_file())
 
 
-def load_saved_model(name: str, folder: str | os.PathLike = MODELS_DIR):
+def load_saved_model(name: str, folder: str | os.PathLike | None = None):
     """Load a model this app saved, and its metadata: ``(model, metadata)``.
 
     Only names from :func:`saved_models` resolve; Keras' safe mode stays on.
@@ -270,9 +272,13 @@ def load_saved_model(name: str, folder: str | os.PathLike = MODELS_DIR):
         raise ValueError(f"No saved model called {name!r}. Saved models: {', '.join(saved_models(folder)) or 'none'}")
     import keras
 
-    folder = Path(folder)
+    folder = _models_folder(folder)
     model = keras.models.load_model(folder / f"{stem}.keras", safe_mode=True)
     return model, json.loads((folder / f"{stem}.json").read_text())
+
+
+def _models_folder(folder: str | os.PathLike | None) -> Path:
+    return MODELS_DIR if folder is None else Path(folder)
 
 
 def _write_atomically(path: Path, write, suffix: str) -> None:

@@ -110,3 +110,27 @@ def test_validate_kernel_names_the_blank_cell():
 def test_validate_kernel_enforces_the_editor_size_limit():
     with pytest.raises(ValueError, match="at most 15x15. Received: shape=\\(16, 3\\)"):
         kernels.validate_kernel(np.ones((16, 3)), max_size=kernels.MAX_KERNEL_SIZE)
+
+
+def test_closest_kernel_finds_a_scaled_sobel():
+    name, similarity = kernels.closest_kernel(3.5 * kernels.make_kernel("sobel_x"))
+    assert name == "sobel_x" and similarity == pytest.approx(1.0)
+
+
+def test_closest_kernel_reports_an_inverted_pattern_as_negative():
+    name, similarity = kernels.closest_kernel(-kernels.make_kernel("sobel_y"))
+    assert name == "sobel_y" and similarity == pytest.approx(-1.0)
+
+
+def test_closest_kernel_of_a_blur_is_the_box_or_gaussian():
+    name, similarity = kernels.closest_kernel(np.full((3, 3), 0.2) + np.random.default_rng(0).normal(0, 0.01, (3, 3)))
+    assert name in ("mean", "gaussian") and similarity > 0.95
+
+
+def test_closest_kernel_of_zeros_is_nothing():
+    assert kernels.closest_kernel(np.zeros((3, 3))) == ("", 0.0)
+
+
+def test_closest_kernel_refuses_a_non_square_filter():
+    with pytest.raises(ValueError, match=r"square \(k, k\) filter. Received: shape=\(3, 2\)"):
+        kernels.closest_kernel(np.ones((3, 2)))

@@ -1,0 +1,115 @@
+"""Trainer: fit a CNN on Fashion-MNIST or MNIST live, stop it any time, then look inside."""
+
+import streamlit as st
+
+from cnn_core import datasets, models, training
+from ui import entry, sources
+from ui import trainer_controls as controls
+from ui import trainer_views as views
+
+entry.require_app_entry_point()
+SECTIONS = ("Results and mistakes", "Learned filters", "Inside one image", "Your own image", "Save and code")
+
+st.title("Trainer")
+st.markdown("Train a CNN on 28 × 28 pictures of clothes (or digits) and watch it learn. Every **batch** of "
+            "examples nudges the weights to lower the **loss**; an **epoch** is one pass over all training "
+            "examples. After each epoch the model is checked on images it never trains on (**validation**).")
+
+with st.sidebar:
+    data_settings = controls.data_settings()
+    try:
+        config = controls.training_settings()
+    except ValueError as error:
+        st.error(str(error))
+        st.stop()
+
+try:
+    with st.spinner("Loading the dataset (the first time, Keras downloads it: about 30 MB)…"):
+        data = views.load_data(data_settings.name, data_settings.train_size, data_settings.data_dir)
+except (datasets.DatasetUnavailableError, ValueError) as error:
+    st.error(controls.describe_dataset_error(error, data_settings.name))
+    st.stop()
+
+st.header("1. The model")
+preset = controls.architecture_choice()
+try:
+    if preset == controls.CUSTOM:
+        spec = controls.custom_architecture()
+    else:
+        spec = models.PRESETS[preset]
+        st.caption(spec.description)
+    views.architecture_section(spec)
+except ValueError as error:
+    st.error(f"This architecture cannot be trained: {error}")
+    st.stop()
+
+st.header("2. Training")
+trained: views.Trained | None = st.session_state.get(views.SESSION_KEY)
+active = bool(trained and trained.run and trained.run.snapshot().is_active)
+
+
+def start_training() -> None:
+    import keras
+
+    keras.utils.set_random_seed(config.seed)  # the starting weights
+    model = models.build_model(spec)
+    models.compile_model(model, config.optimizer, config.learning_rate)
+    train, validation = training.validation_data(data.train_inputs, data.train_labels, data.test_inputs,
+                                                 data.test_labels, config.validation_split)
+    run = training.TrainingRun(model, train, validation, config, views.training_slots())
+    st.session_state[views.SESSION_KEY] = views.Trained(model, spec, data.name, data.class_names, run)
+    run.start()
+
+
+columns = st.columns([1, 1, 2])
+columns[0].button("Train a new model", type="primary", disabled=active, on_click=start_training,
+                  icon=":material/play_arrow:", key="train",
+                  help=f"Trains the architecture above on {len(data.train_labels):,} examples, "
+                       f"{config.epochs} epochs.")
+if trained and trained.run:
+    columns[1].button("Stop", disabled=not active, on_click=trained.run.stop, icon=":material/stop:", key="stop",
+                      help="Stops after the current batch; the model keeps what it has learned so far.")
+    more = columns[2].number_input("More epochs", 1, 50, 2, key="more_epochs", disabled=active,
+                                   help="Continue training the current model from where it stopped.")
+    columns[2].button("Continue", disabled=active, on_click=trained.run.continue_training, args=(int(more),),
+                      icon=":material/fast_forward:", key="continue")
+    views.progress_section(trained)
+elif trained:
+    st.info(f"Inspecting the saved model “{trained.label}”. Train a new model to see live curves.")
+else:
+    st.info("Press **Train a new model** to start. The curves appear here as it learns.")
+
+with st.expander("Saved models"):
+    if views.LOAD_ERROR_KEY in st.session_state:
+        st.error(st.session_state.pop(views.LOAD_ERROR_KEY))
+    saved = models.saved_models()
+    if saved:
+        chosen = st.selectbox("Saved model", saved, key="saved_model", help="Models saved on this server.")
+        st.button("Load to inspect", disabled=active, key="load_saved", on_click=views.load_into_session,
+                  args=(chosen,))
+    else:
+        st.caption("None yet: train a model, then save it under Save and code.")
+
+if trained is None or active or (trained.run and not trained.run.snapshot().epochs):
+    st.stop()
+if trained.data_name != data.name:
+    st.warning(f"This model learned {controls.DATASET_LABELS[trained.data_name]}; choose that dataset in the "
+               "sidebar to inspect it.")
+    st.stop()
+
+st.header("3. What it learned")
+section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key="trainer_section")
+if section == SECTIONS[0]:
+    views.results_section(trained, data)
+elif section == SECTIONS[1]:
+    views.filters_section(trained)
+elif section == SECTIONS[2]:
+    views.inside_section(trained, data)
+elif section == SECTIONS[3]:
+    picked = sources.pick_image("trainer")
+    if picked is not None:
+        views.own_image_section(trained, picked)
+else:
+    views.save_section(trained)
+    st.markdown("**Keras code** of this model's architecture:")
+    st.code(models.keras_code(trained.spec), language="python")

@@ -1,0 +1,124 @@
+"""The Trainer page under AppTest, on a tiny learnable dataset written as IDX files."""
+
+import time
+
+import pytest
+import streamlit as st
+
+from tests.conftest import write_dataset
+
+PAGE = "pages/trainer.py"
+
+
+@pytest.fixture
+def trainer(app, tmp_path, monkeypatch):
+    write_dataset(tmp_path / "fashion_mnist", count=200)
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    page = app.switch_page(PAGE).run()
+    yield page
+    trained = page.session_state["trainer_session"] if "trainer_session" in page.session_state else None
+    if trained is not None and trained.run is not None:
+        trained.run.stop()
+        trained.run.join(timeout=30)
+
+
+def _text(page) -> str:
+    return " ".join(element.value for element in [*page.markdown, *page.caption, *page.info, *page.warning,
+                                                  *page.error, *page.success])
+
+
+def _train_to_the_end(page, epochs: int = 2):
+    page.slider(key="trainer_epochs").set_value(epochs)
+    page.selectbox(key="trainer_train_size").set_value("5,000 (seconds per epoch)")
+    page = page.run()
+    page = page.button(key="train").click().run()
+    trained = page.session_state["trainer_session"]
+    trained.run.join(timeout=300)
+    return page.run()
+
+
+def test_page_shows_the_default_architecture_with_its_parameter_count(trainer):
+    assert not trainer.exception
+    table = trainer.dataframe[0].value
+    assert list(table["layer"])[:2] == ["conv_1", "pool_1"] and int(table["parameters"].sum()) == 94_154
+    assert "94,154 parameters" in _text(trainer)
+
+
+def test_one_conv_preset_shows_its_parameter_count(trainer):
+    page = trainer.selectbox(key="trainer_preset").set_value("one_conv").run()
+    assert "542,230 parameters" in _text(page)
+
+
+def test_an_impossible_custom_architecture_is_refused_naming_the_layer(trainer):
+    page = trainer.selectbox(key="trainer_preset").set_value("custom").run()
+    page = page.text_input(key="trainer_dense_units").set_value("128, x").run()
+    assert "Dense units must be whole numbers" in page.error[0].value
+    assert "train" not in [button.key for button in page.button]  # the page stops before training
+
+
+def test_without_data_the_page_explains_how_to_provide_it(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))  # an empty folder
+    st.cache_resource.clear()
+    page = app.switch_page(PAGE).run()
+    assert not page.exception
+    assert "has no train-images-idx3-ubyte.gz" in page.error[0].value and "downloaded from" in page.error[0].value
+
+
+def test_a_corrupt_file_is_named_on_the_page(app, tmp_path, monkeypatch):
+    write_dataset(tmp_path, count=20)
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(b"garbage")
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    page = app.switch_page(PAGE).run()
+    assert not page.exception
+    assert "t10k-labels-idx1-ubyte.gz" in page.error[0].value
+
+
+def test_a_tiny_training_runs_to_the_end_and_shows_the_results(trainer):
+    page = _train_to_the_end(trainer)
+    assert not page.exception
+    snapshot = page.session_state["trainer_session"].run.snapshot()
+    assert snapshot.state == "finished" and len(snapshot.epochs) == 2
+    assert any(chart.proto.spec and "Loss" in chart.proto.spec for chart in page.get("plotly_chart"))
+    confusion = next(frame.value for frame in page.dataframe if "Ankle boot" in frame.value.columns)
+    assert confusion.to_numpy().sum() == 100  # every test image counted once
+    assert "Test accuracy" in [metric.label for metric in page.metric]
+
+
+@pytest.mark.parametrize("section", ["Learned filters", "Inside one image", "Your own image", "Save and code"])
+def test_every_inspection_section_renders(trainer, section):
+    page = _train_to_the_end(trainer, epochs=1)
+    page = page.segmented_control(key="trainer_section").set_value(section).run()
+    assert not page.exception
+    if section == "Learned filters":
+        assert "The **32 kernels** that `conv_1` learned" in _text(page)
+    if section == "Save and code":
+        assert "keras.Sequential" in page.code[0].value
+
+
+def test_saving_writes_into_models_and_lists_the_model(trainer, tmp_path, monkeypatch):
+    from cnn_core import models
+
+    monkeypatch.setattr(models, "MODELS_DIR", tmp_path / "models")
+    page = _train_to_the_end(trainer, epochs=1)
+    page = page.segmented_control(key="trainer_section").set_value("Save and code").run()
+    page = page.text_input(key="save_name").set_value("../my model").run()
+    page = page.button(key="save_model").click().run()
+    assert not page.exception
+    assert (tmp_path / "models" / "my_model.keras").is_file()
+    assert "Saved as models/my_model.keras" in _text(page)
+
+
+def test_stop_during_training_keeps_the_model(trainer):
+    trainer.slider(key="trainer_epochs").set_value(50)
+    page = trainer.run().button(key="train").click().run()
+    run = page.session_state["trainer_session"].run
+    deadline = time.monotonic() + 60
+    while not run.snapshot().batch_loss and time.monotonic() < deadline:
+        time.sleep(0.05)
+    page = page.button(key="stop").click().run()
+    run.join(timeout=30)
+    page = page.run()
+    assert run.snapshot().state == "stopped"
+    assert not page.exception and "keeps the weights trained so far" in _text(page)

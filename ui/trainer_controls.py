@@ -1,0 +1,125 @@
+"""The Trainer's settings: data, architecture (a preset or one built in a table) and training."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from cnn_core import datasets, models, training
+
+DATASET_LABELS = {"fashion_mnist": "Fashion-MNIST (clothes)", "mnist": "MNIST (handwritten digits)"}
+TRAIN_SIZES = {"5,000 (seconds per epoch)": 5_000, "10,000": 10_000, "30,000": 30_000, "All 60,000": None}
+CUSTOM = "custom"
+PRESET_LABELS = {"three_conv": "Three conv layers (94,154 parameters)", "one_conv": "One conv layer (542,230)",
+                 "modern": "Modern: batch norm and dropout", CUSTOM: "Build your own"}
+OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD with momentum 0.9", "rmsprop": "RMSprop"}
+BLOCK_COLUMNS = ["filters", "kernel size", "stride", "padding", "batch norm", "pooling", "pool size", "dropout"]
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    name: str
+    train_size: int | None  # None: the whole training set
+    data_dir: str | None  # CNN_DATA_DIR, or None to let Keras download
+
+
+def data_settings() -> DataSettings:
+    st.header("Data")
+    name = st.radio("Dataset", list(DATASET_LABELS), format_func=DATASET_LABELS.get, key="trainer_dataset",
+                    help="28 × 28 grayscale pictures in 10 classes: 60,000 to learn from and 10,000 to test on.")
+    size_label = st.selectbox("Training examples", list(TRAIN_SIZES), index=1, key="trainer_train_size",
+                              help="Fewer examples train faster but learn less. The same share of each class "
+                                   "is kept.")
+    return DataSettings(name, TRAIN_SIZES[size_label], os.environ.get("CNN_DATA_DIR") or None)
+
+
+def architecture_choice() -> str:
+    return st.selectbox("Architecture", list(PRESET_LABELS), format_func=PRESET_LABELS.get, key="trainer_preset",
+                        help="Start with a preset, or build your own layer by layer.")
+
+
+def custom_architecture() -> models.Architecture:
+    """A table of conv blocks and a few settings for the rest; may raise ValueError for impossible values."""
+    st.markdown("Each row is one **conv block**: a Conv2D layer, then optional batch normalisation, pooling and "
+                "dropout. Add or delete rows to change the depth.")
+    default = pd.DataFrame([[32, 3, 1, "valid", False, "max", 2, 0.0], [64, 3, 1, "valid", False, "max", 2, 0.0]],
+                           columns=BLOCK_COLUMNS)
+    table = st.data_editor(default, num_rows="dynamic", hide_index=True, key="trainer_blocks", column_config={
+        "filters": st.column_config.NumberColumn(min_value=1, max_value=512, step=1, required=True,
+                                                 help="How many kernels the layer learns: its output channels."),
+        "kernel size": st.column_config.NumberColumn(min_value=1, max_value=15, step=1, required=True,
+                                                     help="Side of each square kernel."),
+        "stride": st.column_config.NumberColumn(min_value=1, max_value=8, step=1, required=True,
+                                                help="Step between kernel positions."),
+        "padding": st.column_config.SelectboxColumn(options=list(models.PADDINGS), required=True,
+                                                    help="valid: no padding; same: zeros so the size only "
+                                                         "shrinks by the stride."),
+        "batch norm": st.column_config.CheckboxColumn(help="Normalise each channel; often trains faster."),
+        "pooling": st.column_config.SelectboxColumn(options=list(models.POOLINGS), required=True,
+                                                    help="Shrink the maps by max or average pooling, or not."),
+        "pool size": st.column_config.NumberColumn(min_value=1, max_value=8, step=1, required=True,
+                                                   help="Side of the pooling window, also its stride."),
+        "dropout": st.column_config.NumberColumn(min_value=0.0, max_value=0.9, step=0.05, format="%.2f",
+                                                 help="Share of values zeroed while training, against "
+                                                      "overfitting."),
+    })
+    columns = st.columns(3)
+    activation = columns[0].selectbox("Activation", models.ACTIVATIONS, key="trainer_activation",
+                                      help="The non-linearity after every conv and dense layer.")
+    units_text = columns[1].text_input("Dense units", "128", key="trainer_dense_units",
+                                       help="Sizes of the dense layers before the output, comma-separated, "
+                                            "for example 128 or 256, 64. Empty for none.")
+    dense_dropout = columns[2].number_input("Dense dropout", 0.0, 0.9, 0.0, 0.05, key="trainer_dense_dropout",
+                                            help="Dropout after each dense layer.")
+    blocks = tuple(_block(number, row) for number, row in enumerate(table.to_dict("records"), start=1))
+    return models.Architecture(blocks, _units(units_text), activation, float(dense_dropout))
+
+
+def _block(number: int, row: dict) -> models.ConvBlock:
+    if any(pd.isna(value) for value in row.values()):
+        raise ValueError(f"Conv block {number} has an empty cell; fill in every column.")
+    return models.ConvBlock(int(row["filters"]), int(row["kernel size"]), int(row["stride"]), row["padding"],
+                            bool(row["batch norm"]), row["pooling"], int(row["pool size"]), float(row["dropout"]))
+
+
+def _units(text: str) -> tuple[int, ...]:
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise ValueError(f"Dense units must be whole numbers separated by commas. Received: {text!r}")
+    return tuple(int(part) for part in parts)
+
+
+def training_settings() -> training.TrainingConfig:
+    st.header("Training")
+    epochs = st.slider("Epochs", 1, 50, 5, key="trainer_epochs",
+                       help="How many times the model sees every training example.")
+    batch_size = st.select_slider("Batch size", [16, 32, 64, 128, 256, 512], 64, key="trainer_batch_size",
+                                  help="Examples per weight update. Larger batches are faster per epoch but "
+                                       "update the weights less often.")
+    optimizer = st.selectbox("Optimizer", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
+                             key="trainer_optimizer", help="The rule that turns gradients into weight updates.")
+    learning_rate = st.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], 1e-3,
+                                     key="trainer_learning_rate", format_func=lambda rate: f"{rate:g}",
+                                     help="How big each update step is. Too large and the loss jumps around; "
+                                          "too small and learning crawls.")
+    validation = st.radio("Validate on", ["Test set", "10 % of the training examples"], key="trainer_validation",
+                          help="The data the model is checked on after each epoch, never trained on.")
+    early = st.checkbox("Early stopping", key="trainer_early_stopping",
+                        help="Stop when the validation loss has not improved for a few epochs, and go back to "
+                             "the best epoch's weights.")
+    patience = st.slider("Patience (epochs)", 1, 10, 2, key="trainer_patience", disabled=not early,
+                         help="Epochs without a better validation loss before stopping.")
+    seed = st.number_input("Random seed", 0, 2**31 - 1, 0, key="trainer_seed",
+                           help="Fixes the starting weights and the order of examples, so a run can be repeated.")
+    return training.TrainingConfig(epochs, batch_size, optimizer, learning_rate,
+                                   0.0 if validation == "Test set" else 0.1, patience if early else None, int(seed))
+
+
+def describe_dataset_error(error: Exception, name: str) -> str:
+    """The message the page shows when a dataset cannot be loaded."""
+    if isinstance(error, datasets.DatasetUnavailableError):
+        return str(error)
+    return f"The {DATASET_LABELS[name]} files are damaged: {error}"
