@@ -114,9 +114,11 @@ def random_vgg16_weights(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def server_url(random_vgg16_weights):
-    """One server shared by the browser tests of the session, VGG16 with random weights."""
-    with running_server({"VGG16_WEIGHTS": str(random_vgg16_weights)}) as url:
+def server_url(random_vgg16_weights, tmp_path_factory):
+    """One server shared by the browser tests of the session: VGG16 with random weights, a tiny dataset."""
+    data_dir = tmp_path_factory.mktemp("data")
+    write_dataset(data_dir / "fashion_mnist", count=1000)
+    with running_server({"VGG16_WEIGHTS": str(random_vgg16_weights), "CNN_DATA_DIR": str(data_dir)}) as url:
         yield url
 
 
@@ -149,7 +151,7 @@ def page(browser, server_url):
 def learnable_images(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """28 × 28 uint8 images a CNN can learn, and their labels 0 to 9.
 
-    Class k is a bright 7 × 7 square in its own cell of a 5 × 2 grid, moved by
+    Class k is a bright 7 × 4 bar in its own cell of a 5 × 2 grid, moved by
     up to 2 pixels, on dim noise: the position, not chance, decides the label.
     """
     generator = np.random.default_rng(seed)

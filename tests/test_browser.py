@@ -106,3 +106,44 @@ def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url
     assert page.locator("[data-testid='stPlotlyChart']").count() >= 1
     assert page.locator("[data-testid='stImage']").count() >= 2  # the photo and the Grad-CAM overlay
     _assert_no_exception(page)
+
+
+def _open_trainer(page, server_url, epochs: int) -> None:
+    page.goto(f"{server_url}/trainer")
+    page.get_by_text("94,154 parameters in total").wait_for(timeout=120_000)
+    _settle(page)
+    slider = (page.locator("[data-testid='stSlider']").filter(has=page.get_by_text("Epochs", exact=True))
+              .get_by_role("slider"))
+    slider.focus()
+    for _ in range(abs(epochs - 5)):
+        slider.press("ArrowRight" if epochs > 5 else "ArrowLeft")
+    for _ in range(100):
+        if slider.get_attribute("aria-valuetext") == str(epochs):
+            break
+        page.wait_for_timeout(100)
+    assert slider.get_attribute("aria-valuetext") == str(epochs)
+    _settle(page)
+    page.get_by_role("button", name="Train a new model").click()
+
+
+def test_trainer_trains_to_the_end_and_shows_curves_and_the_confusion_matrix(page, server_url):
+    _open_trainer(page, server_url, epochs=2)
+    page.get_by_text("examples per second").first.wait_for()
+    page.get_by_text("Test accuracy").wait_for(timeout=300_000)
+    _settle(page)
+    assert page.locator(".js-plotly-plot .annotation-text", has_text="Loss").count() == 1  # the curves
+    assert page.locator("[data-testid='stDataFrame']").count() >= 2  # the architecture and the confusion matrix
+    assert page.get_by_text("Mistakes", exact=False).count() >= 1
+    _assert_no_exception(page)
+
+
+def test_trainer_stop_keeps_the_model_trained_so_far(page, server_url):
+    _open_trainer(page, server_url, epochs=50)
+    page.get_by_text("examples per second").first.wait_for()
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.get_by_text("Stopped. The model keeps the weights trained so far.").wait_for(timeout=30_000)
+    _settle(page)
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("button", name="Continue")).to_be_enabled(timeout=30_000)
+    _assert_no_exception(page)
