@@ -56,4 +56,5 @@ def home() -> None:
                 "shows which parts of the photo its answer came from.")
 
 
-st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True), PLAYGROUND, TRAINER, CLASSIFIER]).run()
+HOME = st.Page(home, title="Home", icon=":material/home:", default=True)
+st.navigation([HOME, PLAYGROUND, TRAINER, CLASSIFIER]).run()

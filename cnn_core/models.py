@@ -302,7 +302,8 @@ def _resolve(spec: Architecture | str) -> Architecture:
 
 def _checked_size(layer: str, n: int, window: int, stride: int, padding: str) -> int:
     if padding == "valid" and window > n:
-        raise ValueError(f"{layer} cannot work: its input is only {n} pixel{'s' if n != 1 else ''} across, smaller than its "
+        pixels = "pixel" if n == 1 else "pixels"
+        raise ValueError(f"{layer} cannot work: its input is only {n} {pixels} across, smaller than its "
                          f"{window} × {window} window. Use fewer blocks, smaller windows or 'same' padding.")
     return conv.output_size(n, window, stride, padding)
 

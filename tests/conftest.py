@@ -165,7 +165,10 @@ def learnable_images(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
 
 
 def write_dataset(folder: Path, count: int = 120, gzipped: bool = True, seed: int = 0) -> None:
-    """The four IDX files of a small learnable dataset in ``folder``: ``count`` training and half as many test images."""
+    """The four IDX files of a small learnable dataset in ``folder``.
+
+    ``count`` training images and half as many test images, from :func:`learnable_images`.
+    """
     from cnn_core import datasets
 
     x_train, y_train = learnable_images(count, seed)

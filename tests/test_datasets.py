@@ -38,7 +38,8 @@ def test_read_idx_rejects_a_truncated_file_naming_the_file(tmp_path):
     datasets.write_idx(path, np.zeros((5, 28, 28), np.uint8))
     data = gzip.decompress(path.read_bytes())
     path.write_bytes(gzip.compress(data[:-30]))
-    with pytest.raises(ValueError, match=r"t10k-images-idx3-ubyte.gz is truncated: 3,906 bytes where its header \(5, 28, 28\) needs 3,936"):
+    expected = r"t10k-images-idx3-ubyte.gz is truncated: 3,906 bytes where its header \(5, 28, 28\) needs 3,936"
+    with pytest.raises(ValueError, match=expected):
         datasets.read_idx(path)
 
 

@@ -93,7 +93,8 @@ def test_keras_code_is_readable_python():
 def test_compile_model_sets_the_optimizer_and_learning_rate(optimizer):
     model = models.build_model(TINY)
     models.compile_model(model, optimizer, 0.01)
-    assert type(model.optimizer).__name__.lower() == optimizer and float(model.optimizer.learning_rate) == pytest.approx(0.01)
+    assert type(model.optimizer).__name__.lower() == optimizer
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
 
 
 def test_compile_model_refuses_an_unknown_optimizer():
