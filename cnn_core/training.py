@@ -267,7 +267,10 @@ class TrainingRun:
         import keras
 
         x_train, y_train = self._training
-        keras.utils.set_random_seed(self.config.seed + len(self._epochs))  # shuffling and dropout
+        if not self._epochs:
+            # Shuffling and dropout. Only on the first start: seeding TensorFlow also clears its kernel
+            # cache, which made every Continue's first batches slow.
+            keras.utils.set_random_seed(self.config.seed)
         self.model.fit(x_train, y_train, batch_size=self.config.batch_size, epochs=self._total_epochs,
                        initial_epoch=len(self._epochs), shuffle=True, verbose=0,
                        callbacks=[_progress_callback(keras, self)])
