@@ -25,12 +25,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.bench_vgg16 import memory_mb  # noqa: E402
 from cnn_core import datasets  # noqa: E402
-
-
-def server_memory_mb(pid: int) -> dict[str, float]:
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
-    return {name: int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM")}
 
 
 def generated_dataset(folder: Path) -> None:
@@ -55,7 +51,7 @@ def main() -> None:
             port = url.rsplit(":", 1)[1]
             pid = int(subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True,
                                      text=True).stdout.split()[0])
-            print(f"server started: {server_memory_mb(pid)['VmRSS']:.0f} MB resident")
+            print(f"server started: {memory_mb(pid)['VmRSS']:.0f} MB resident")
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{url}/trainer")
@@ -69,11 +65,11 @@ def main() -> None:
                 slider.press("ArrowLeft")  # 5 -> 1 epoch
             time.sleep(2)
             page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
-            print(f"page open, data loaded: {server_memory_mb(pid)['VmRSS']:.0f} MB resident")
+            print(f"page open, data loaded: {memory_mb(pid)['VmRSS']:.0f} MB resident")
             start = time.perf_counter()
             page.get_by_role("button", name="Train a new model").click()
             page.get_by_text("Test accuracy").wait_for(timeout=600_000)
-            memory = server_memory_mb(pid)
+            memory = memory_mb(pid)
             print(f"after one epoch on 60,000 examples ({time.perf_counter() - start:.0f} s including the "
                   f"evaluation): {memory['VmRSS']:.0f} MB resident, peak {memory['VmHWM']:.0f} MB "
                   "(target: under 1,536 MB)")

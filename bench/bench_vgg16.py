@@ -34,9 +34,9 @@ from cnn_core import images, vgg16  # noqa: E402
 PHOTO = ROOT / "assets" / "samples" / "cat.jpg"
 
 
-def memory_mb() -> dict[str, float]:
-    """Resident (VmRSS) and peak resident (VmHWM) memory of this process, in MB."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+def memory_mb(pid: int | str = "self") -> dict[str, float]:
+    """Resident (VmRSS) and peak resident (VmHWM) memory of a process (this one by default), in MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
     return {name: int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM")}
 
 
@@ -85,8 +85,7 @@ def measure_server(weights: str) -> dict[str, float] | None:
         page.goto(f"{url}/vgg16_classifier")
         page.get_by_text("Heatmap opacity").wait_for(timeout=300_000)
         browser.close()
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{server_pid}/status").read_text().splitlines())
-        return {name: int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM")}
+        return memory_mb(server_pid)
 
 
 def random_weights_file(directory: str) -> str:

@@ -22,6 +22,8 @@ from cnn_core import conv
 ACTIVATIONS = ("relu", "elu", "gelu", "tanh", "sigmoid")
 PADDINGS = ("valid", "same")
 POOLINGS = ("max", "average", "none")
+#: What :func:`compile_model` accepts; "sgd" uses momentum 0.9.
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
 #: The folder the app saves trained models to.
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MAX_NAME_LENGTH = 64
@@ -202,8 +204,8 @@ def compile_model(model, optimizer: str = "adam", learning_rate: float = 1e-3) -
     makers = {"adam": lambda: keras.optimizers.Adam(learning_rate),
               "sgd": lambda: keras.optimizers.SGD(learning_rate, momentum=0.9),
               "rmsprop": lambda: keras.optimizers.RMSprop(learning_rate)}
-    if optimizer not in makers:
-        raise ValueError(f"optimizer must be one of {', '.join(makers)}. Received: optimizer={optimizer!r}")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
     if not (isinstance(learning_rate, (int, float)) and 0 < learning_rate <= 1):
         raise ValueError(f"learning_rate must be in (0, 1]. Received: learning_rate={learning_rate!r}")
     model.compile(optimizer=makers[optimizer](), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -319,19 +321,19 @@ def _check_spec(spec: Architecture, input_shape: tuple[int, int, int], num_class
         raise ValueError(f"spec must be an Architecture or a preset name. Received: {type(spec).__name__}")
     if len(input_shape) != 3 or min(input_shape) < 1:
         raise ValueError(f"input_shape must be (height, width, channels). Received: {input_shape!r}")
-    _check_range("num_classes", num_classes, 2, 1000)
-    _check_range("the number of conv blocks", len(spec.conv_blocks), 1, 8)
+    check_whole_number("num_classes", num_classes, 2, 1000)
+    check_whole_number("the number of conv blocks", len(spec.conv_blocks), 1, 8)
     if spec.activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}. Received: {spec.activation!r}")
-    _check_rate("dense dropout_rate", spec.dense_dropout_rate)
+    check_rate("dense dropout_rate", spec.dense_dropout_rate)
     for number, units in enumerate(spec.dense_units, start=1):
-        _check_range(f"dense_{number} units", units, 1, 4096)
+        check_whole_number(f"dense_{number} units", units, 1, 4096)
     for number, block in enumerate(spec.conv_blocks, start=1):
-        _check_range(f"conv_{number} filters", block.filters, 1, 512)
-        _check_range(f"conv_{number} kernel_size", block.kernel_size, 1, 15)
-        _check_range(f"conv_{number} stride", block.stride, 1, 8)
-        _check_range(f"pool_{number} size", block.pool_size, 1, 8)
-        _check_rate(f"dropout_{number} rate", block.dropout_rate)
+        check_whole_number(f"conv_{number} filters", block.filters, 1, 512)
+        check_whole_number(f"conv_{number} kernel_size", block.kernel_size, 1, 15)
+        check_whole_number(f"conv_{number} stride", block.stride, 1, 8)
+        check_whole_number(f"pool_{number} size", block.pool_size, 1, 8)
+        check_rate(f"dropout_{number} rate", block.dropout_rate)
         if block.padding not in PADDINGS:
             raise ValueError(f"conv_{number} padding must be 'valid' or 'same'. Received: {block.padding!r}")
         if block.pooling not in POOLINGS:
@@ -339,12 +341,14 @@ def _check_spec(spec: Architecture, input_shape: tuple[int, int, int], num_class
                              f"Received: {block.pooling!r}")
 
 
-def _check_range(name: str, value: object, low: int, high: int) -> None:
+def check_whole_number(name: str, value: object, low: int, high: int) -> None:
+    """Raise ValueError unless ``value`` is a whole number (not a bool) from ``low`` to ``high``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
         raise ValueError(f"{name} must be a whole number from {low} to {high}. Received: {value!r}")
 
 
-def _check_rate(name: str, value: object) -> None:
+def check_rate(name: str, value: object) -> None:
+    """Raise ValueError unless ``value`` is a real number (not a bool) at least 0 and below 1."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
         raise ValueError(f"{name} must be at least 0 and below 1. Received: {value!r}")
 

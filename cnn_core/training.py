@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
+from cnn_core import models
+
 #: The states of a run, in the order they usually happen.
 STATES = ("queued", "running", "stopped", "finished", "failed")
 
@@ -44,15 +45,13 @@ class TrainingConfig:
 
     def __post_init__(self) -> None:
         for name, low, high in (("epochs", 1, 1000), ("batch_size", 1, 65536), ("seed", 0, 2**31 - 1)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-                raise ValueError(f"{name} must be a whole number from {low} to {high}. Received: {value!r}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}. Received: {self.optimizer!r}")
+            models.check_whole_number(name, getattr(self, name), low, high)
+        if self.optimizer not in models.OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(models.OPTIMIZERS)}. "
+                             f"Received: {self.optimizer!r}")
         if not 0 < self.learning_rate <= 1:
             raise ValueError(f"learning_rate must be in (0, 1]. Received: {self.learning_rate!r}")
-        if not 0 <= self.validation_split < 1:
-            raise ValueError(f"validation_split must be at least 0 and below 1. Received: {self.validation_split!r}")
+        models.check_rate("validation_split", self.validation_split)
         if self.patience is not None and not (isinstance(self.patience, (int, np.integer)) and self.patience >= 1):
             raise ValueError(f"patience must be a whole number >= 1, or None. Received: {self.patience!r}")
 
