@@ -64,8 +64,7 @@ def running_server(env: dict[str, str] | None = None):
     """
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", APP_PATH, "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+               "--server.port", str(port), "--server.address", "127.0.0.1"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"

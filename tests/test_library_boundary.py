@@ -30,3 +30,15 @@ def test_the_convolution_modules_do_not_pull_in_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=LIBRARY.parent)
     assert result.stdout.strip() == "False"
+
+
+def test_the_home_page_and_the_playground_render_without_tensorflow():
+    """The first pages a visitor sees must not wait for TensorFlow's import (seconds on a small instance)."""
+    code = ("import sys; from streamlit.testing.v1 import AppTest; "
+            "app = AppTest.from_file('app.py', default_timeout=120).run(); "
+            "app.switch_page('pages/filter_playground.py').run(); "
+            "assert not app.exception and app.get('plotly_chart'), 'the playground did not render'; "
+            "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=LIBRARY.parent)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -90,3 +90,13 @@ def test_a_rerun_with_the_same_photo_does_not_predict_again(classifier_page, mon
     classifier_page.segmented_control(key="vgg16_section").set_value("Preprocessing steps").run()
     assert not classifier_page.exception
     assert calls == []
+
+
+def test_a_photos_file_name_is_shown_as_text_not_markdown(classifier_page):
+    classifier_page.radio(key="vgg16_source").set_value("Upload").run()
+    classifier_page.get("file_uploader")[0].set_value([("[click](http://example.com) *x*.png", png_bytes(64, 48),
+                                                         "image/png"),
+                                                        ("second.png", png_bytes(64, 48, seed=1), "image/png")])
+    page = classifier_page.run()
+    assert not page.exception
+    assert page.subheader[-1].value.startswith(r"\[click\]\(http\:")

@@ -1,0 +1,83 @@
+"""What a stranger can send the app is shown as text, read as a photo, or refused.
+
+The pages take three kinds of input from a person: photos (the uploaders),
+names (file names, model names) and settings (widgets and the page URL). None of
+it is ever run as Markdown, HTML or code, and no uploaded file is ever
+deserialised as a model.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from cnn_core import models
+from ui import sources
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+IMAGE_TYPES = {"png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"}
+
+
+def _calls(name: str):
+    """Every call to a function or method called ``name`` in the app's page code, with its file."""
+    for path in PAGE_SOURCES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if called == name:
+                    yield path.name, node
+
+
+def test_no_page_lets_html_through():
+    offenders = [f"{file}:{node.lineno}" for file, node in _calls_with_keyword("unsafe_allow_html")]
+    offenders += [f"{file}:{node.lineno}" for file, node in _calls("html")]
+    assert offenders == []
+
+
+def _calls_with_keyword(keyword: str):
+    for path in PAGE_SOURCES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and any(argument.arg == keyword for argument in node.keywords):
+                yield path.name, node
+
+
+def test_the_uploaders_take_photos_only():
+    assert set(sources.UPLOAD_TYPES) <= IMAGE_TYPES
+    uploaders = list(_calls("file_uploader"))
+    assert uploaders, "the pages should have photo uploaders"
+    for file, node in uploaders:
+        kinds = [ast.unparse(argument.value) for argument in node.keywords if argument.arg == "type"]
+        assert kinds == ["UPLOAD_TYPES"], f"{file}:{node.lineno} accepts {kinds or 'any file'}"
+
+
+def test_models_are_only_loaded_from_the_apps_own_folder():
+    loaders = [f"{file}:{node.lineno}" for file, node in _calls("load_model")]
+    assert loaders == [], "pages must load models through models.load_saved_model"
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/tmp/evil", "..", "model.keras/../../x"])
+def test_a_model_name_cannot_reach_outside_the_models_folder(tmp_path, name):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    with pytest.raises(ValueError):
+        models.load_saved_model(name, folder)
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "/tmp/escaped", "sub/../../escaped"])
+def test_saving_under_a_hostile_name_stays_in_the_models_folder(tmp_path, name):
+    import keras
+
+    folder = tmp_path / "deep" / "models"
+    folder.mkdir(parents=True)
+    path = models.save_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), name, {}, folder)
+    assert path.parent == folder
+    written = [item for item in tmp_path.rglob("*") if item.is_file()]
+    assert sorted(item.parent for item in written) == [folder, folder]
+
+
+def test_a_model_file_without_the_apps_metadata_is_not_listed_or_loaded(tmp_path):
+    (tmp_path / "dropped.keras").write_bytes(b"PK\x03\x04 anything")
+    assert models.saved_models(tmp_path) == []
+    with pytest.raises(ValueError, match="No saved model called 'dropped'"):
+        models.load_saved_model("dropped", tmp_path)
