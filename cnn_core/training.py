@@ -227,6 +227,12 @@ class TrainingRun:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    @property
+    def is_active(self) -> bool:
+        """Queued or running; cheaper than a whole :meth:`snapshot`."""
+        with self._lock:
+            return self._state in ("queued", "running")
+
     def snapshot(self) -> Snapshot:
         with self._lock:
             position = self._slots.position(self._ticket) if self._slots and self._state == "queued" else 0

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import entry, layer_controls, playground_views, sources, step_through
+from ui import entry, layer_controls, playground_views, sources, step_through, url_settings
 
 entry.require_app_entry_point()
 SECTIONS = ("Feature maps", "Step by step", "Compare two kernels", "Noise: mean vs Gaussian")
+SECTION_TOKENS = dict(zip(SECTIONS, ("maps", "steps", "compare", "noise")))
 
 st.title("Filter Playground")
 st.markdown(
@@ -15,9 +16,14 @@ st.markdown(
     "**Pooling** then shrinks the map by keeping the largest or the mean value of each window."
 )
 
+link = url_settings.UrlSettings("playground")
 with st.sidebar:
-    picked = sources.pick_image("playground")
-    settings = layer_controls.sidebar_settings()
+    picked = sources.pick_image("playground", link)
+    settings = layer_controls.sidebar_settings(link)
+section = st.segmented_control("Show", SECTIONS, required=True, key="section",
+                               default=link.choice("section", "section", SECTIONS, SECTIONS[0], SECTION_TOKENS))
+link.publish()
+link.show_notes()
 if picked is None:
     st.stop()
 
@@ -29,7 +35,6 @@ except ValueError as error:
 
 clean, image = layer_controls.prepare_input(picked.pixels, settings.grayscale, settings.noise_kind,
                                             settings.noise_level)
-section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key="section")
 try:
     if section == "Feature maps":
         playground_views.feature_map_section(image, layer_filter, settings)

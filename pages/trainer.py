@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cnn_core import datasets, models, training
-from ui import entry, sources
+from ui import entry, session_watch, sources, url_settings
 from ui import trainer_controls as controls
 from ui import trainer_views as views
 
@@ -15,13 +15,19 @@ st.markdown("Train a CNN on 28 × 28 pictures of clothes (or digits) and watch i
             "examples nudges the weights to lower the **loss**; an **epoch** is one pass over all training "
             "examples. After each epoch the model is checked on images it never trains on (**validation**).")
 
+link = url_settings.UrlSettings("trainer")
 with st.sidebar:
-    data_settings = controls.data_settings()
+    data_settings = controls.data_settings(link)
     try:
-        config = controls.training_settings()
+        config = controls.training_settings(link)
     except ValueError as error:
         st.error(str(error))
         st.stop()
+
+st.header("1. The model")
+preset = controls.architecture_choice(link)
+link.publish()
+link.show_notes()
 
 try:
     with st.spinner("Loading the dataset (the first time, Keras downloads it: about 30 MB)…"):
@@ -30,8 +36,6 @@ except (datasets.DatasetUnavailableError, ValueError) as error:
     st.error(controls.describe_dataset_error(error, data_settings.name))
     st.stop()
 
-st.header("1. The model")
-preset = controls.architecture_choice()
 try:
     if preset == controls.CUSTOM:
         spec = controls.custom_architecture()
@@ -59,6 +63,12 @@ def start_training() -> None:
     run = training.TrainingRun(model, train, validation, config, views.training_slots())
     st.session_state[views.SESSION_KEY] = views.Trained(model, spec, data.name, data.class_names, run)
     run.start()
+    session_watch.stop_when_tab_closes(run)
+
+
+def continue_training(run: training.TrainingRun, epochs: int) -> None:
+    run.continue_training(epochs)
+    session_watch.stop_when_tab_closes(run)
 
 
 columns = st.columns([1, 1, 2])
@@ -71,7 +81,7 @@ if trained and trained.run:
                       help="Stops after the current batch; the model keeps what it has learned so far.")
     more = columns[2].number_input("More epochs", 1, 50, 2, key="more_epochs", disabled=active,
                                    help="Continue training the current model from where it stopped.")
-    columns[2].button("Continue", disabled=active, on_click=trained.run.continue_training, args=(int(more),),
+    columns[2].button("Continue", disabled=active, on_click=continue_training, args=(trained.run, int(more)),
                       icon=":material/fast_forward:", key="continue")
     views.progress_section(trained)
 elif trained:

@@ -10,9 +10,12 @@ import streamlit as st
 
 from cnn_core import images
 from ui.text import plain
+from ui.url_settings import UrlSettings
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 SAMPLES = {"Cat": "cat.jpg", "Coffee cup": "coffee.jpg", "Astronaut": "astronaut.jpg", "Rocket launch": "rocket.jpg"}
+#: How a sample photo is named in a page link: its file name without the extension.
+SAMPLE_TOKENS = {label: Path(file_name).stem for label, file_name in SAMPLES.items()}
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
 #: Photos are downsized to this longest side so every control answers at once.
 MAX_SIDE = 1024
@@ -34,12 +37,16 @@ def decode(data: bytes) -> tuple[np.ndarray, tuple[int, int]]:
     return images.load_image(data, max_side=MAX_SIDE), images.image_size(data)
 
 
-def pick_image(key: str) -> PickedImage | None:
-    """Widgets to choose a photo; returns None (with a message shown) until there is one."""
+def pick_image(key: str, link: UrlSettings | None = None) -> PickedImage | None:
+    """Widgets to choose a photo; returns None (with a message shown) until there is one.
+
+    With ``link``, the sample photo is one of the page's URL settings (``photo=cat``).
+    """
     source = st.radio("Image source", SOURCES, horizontal=True, key=f"{key}_source",
                       help="Start with a bundled photo, upload your own, or take one with your camera.")
     if source == "Sample photo":
-        label = st.selectbox("Sample photo", list(SAMPLES), key=f"{key}_sample",
+        start = link.choice("photo", f"{key}_sample", list(SAMPLES), "Cat", SAMPLE_TOKENS) if link else "Cat"
+        label = st.selectbox("Sample photo", list(SAMPLES), index=list(SAMPLES).index(start), key=f"{key}_sample",
                              help="Freely licensed photos bundled with the app (see assets/samples).")
         name, data = label, (SAMPLES_DIR / SAMPLES[label]).read_bytes()
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from cnn_core import datasets, explain, kernels, models, training
 from ui import figures
 from ui.text import plain
 
-#: Trainings that may run at once in this server process; the others queue.
+#: Trainings that may run at once in this server process unless CNN_MAX_TRAININGS says otherwise;
+#: the others queue. Each default training takes about one core.
 MAX_CONCURRENT_TRAININGS = 2
 #: Misclassified test images shown at once.
 GALLERY_SIZE = 24
@@ -73,8 +75,10 @@ def load_data(name: str, train_size: int | None, data_dir: str | None) -> Data:
 
 @st.cache_resource(show_spinner=False)
 def training_slots() -> training.TrainingSlots:
-    """One cap for the whole server process."""
-    return training.TrainingSlots(MAX_CONCURRENT_TRAININGS)
+    """One cap for the whole server process: CNN_MAX_TRAININGS, or MAX_CONCURRENT_TRAININGS."""
+    setting = os.environ.get("CNN_MAX_TRAININGS", "")
+    capacity = int(setting) if setting.isdigit() and int(setting) >= 1 else MAX_CONCURRENT_TRAININGS
+    return training.TrainingSlots(capacity)
 
 
 # ----- before training -----
@@ -130,8 +134,10 @@ def progress_section(trained: Trained) -> None:
 
 def _status(snapshot: training.Snapshot) -> None:
     if snapshot.state == "queued":
-        st.info(f"Queued: {MAX_CONCURRENT_TRAININGS} trainings are already running on this server. Yours starts "
-                f"when a place frees up (you are number {snapshot.queue_position} in line).", icon="⏳")
+        capacity = training_slots().capacity
+        places = "one training" if capacity == 1 else f"{capacity} trainings"
+        st.info(f"Queued: this server runs {places} at once, and all places are taken. Yours starts when one "
+                f"frees up (you are number {snapshot.queue_position} in line).", icon="⏳")
         return
     done = ((snapshot.epoch - 1) * snapshot.batches_per_epoch + snapshot.batch) / max(
         1, snapshot.total_epochs * snapshot.batches_per_epoch)

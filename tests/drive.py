@@ -1,0 +1,58 @@
+"""Driving the running app in Playwright as a person does; shared by the browser tests and bench/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The app's root element once Streamlit has finished a script run.
+SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_timeout(300)  # let a rerun that a widget just triggered begin
+    page.wait_for_selector(SETTLED)
+
+
+def assert_no_exception(page) -> None:
+    exceptions = page.locator("[data-testid='stException']")
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def upload(page, folder: Path, name: str, data: bytes) -> None:
+    """Choose "Upload" and send ``data`` as a file called ``name`` (written into ``folder``)."""
+    page.get_by_text("Upload", exact=True).click()
+    path = folder / name
+    path.write_bytes(data)
+    with page.expect_file_chooser() as chooser:
+        page.locator("[data-testid='stFileUploaderDropzone']").click()
+    chooser.value.set_files(path)
+
+
+def slider(page, label: str):
+    """The handle of the slider labelled exactly ``label``."""
+    return page.locator("[data-testid='stSlider']").filter(has=page.get_by_text(label, exact=True)).get_by_role(
+        "slider")
+
+
+def move_slider(page, label: str, value: int, start: int) -> None:
+    """Move an integer slider from ``start`` to ``value`` with the arrow keys, as a keyboard user does."""
+    handle = slider(page, label)
+    handle.focus()
+    for _ in range(abs(value - start)):
+        handle.press("ArrowRight" if value > start else "ArrowLeft")
+    for _ in range(100):
+        if handle.get_attribute("aria-valuetext") == str(value):
+            break
+        page.wait_for_timeout(100)
+    assert handle.get_attribute("aria-valuetext") == str(value)
+
+
+def open_trainer(page, server_url: str, epochs: int) -> None:
+    """Open the Trainer, set the epochs and press Train (the default preset, 5 epochs by default)."""
+    page.goto(f"{server_url}/trainer")
+    page.get_by_text("94,154 parameters in total").wait_for(timeout=120_000)
+    settle(page)
+    move_slider(page, "Epochs", epochs, start=5)
+    settle(page)
+    page.get_by_role("button", name="Train a new model").click()
