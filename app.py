@@ -3,9 +3,10 @@
 import streamlit as st
 
 from cnn_core import conv, images
-from ui import figures, sources
+from ui import entry, figures, sources
 
 st.set_page_config(page_title="How CNNs see", page_icon=":material/visibility:", layout="wide")
+entry.keep_keras_state_between_runs()
 
 PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", icon=":material/blur_on:",
                      url_path="filter_playground")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ def generated_dataset(folder: Path) -> None:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM_FLAGS, running_server
+    from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid
 
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = os.environ.get("CNN_DATA_DIR")
@@ -48,9 +47,7 @@ def main() -> None:
             data_dir = scratch
             generated_dataset(Path(scratch))
         with running_server({"CNN_DATA_DIR": data_dir}) as url, sync_playwright() as playwright:
-            port = url.rsplit(":", 1)[1]
-            pid = int(subprocess.run(["pgrep", "-f", f"server.port {port}"], capture_output=True,
-                                     text=True).stdout.split()[0])
+            pid = server_pid(url)
             print(f"server started: {memory_mb(pid)['VmRSS']:.0f} MB resident")
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})

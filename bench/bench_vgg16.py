@@ -75,17 +75,16 @@ def measure_server(weights: str) -> dict[str, float] | None:
     if chromium is None:
         print("  (server figure skipped: needs Debian's chromium and the playwright package)")
         return None
-    from tests.conftest import CHROMIUM_FLAGS, running_server
+    from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid
 
     with running_server({vgg16.WEIGHTS_ENV_VAR: weights}) as url, sync_playwright() as playwright:
-        server_pid = int(subprocess.run(["pgrep", "-f", f"server.port {url.rsplit(':', 1)[1]}"],
-                                        capture_output=True, text=True).stdout.split()[0])
+        pid = server_pid(url)
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page()
         page.goto(f"{url}/vgg16_classifier")
         page.get_by_text("Heatmap opacity").wait_for(timeout=300_000)
         browser.close()
-        return memory_mb(server_pid)
+        return memory_mb(pid)
 
 
 def random_weights_file(directory: str) -> str:

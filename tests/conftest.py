@@ -57,15 +57,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str] | None = None):
+def running_server(env: dict[str, str] | None = None, log: Path | None = None):
     """`streamlit run app.py` on a free loopback port; yields its URL once healthy.
 
-    ``env`` adds environment variables for the server process.
+    ``env`` adds environment variables for the server process; ``log`` is a file for its output.
     """
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", APP_PATH, "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    output = open(log, "wb") if log else subprocess.PIPE  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
                                env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
@@ -77,6 +78,14 @@ def running_server(env: dict[str, str] | None = None):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        if log:
+            output.close()
+
+
+def server_pid(url: str) -> int:
+    """The process id of the server that :func:`running_server` started at ``url``."""
+    found = subprocess.run(["pgrep", "-f", f"server.port {url.rsplit(':', 1)[1]}"], capture_output=True, text=True)
+    return int(found.stdout.split()[0])
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen) -> None:
@@ -88,7 +97,7 @@ def _wait_until_healthy(url: str, process: subprocess.Popen) -> None:
                     return
         except OSError:
             if process.poll() is not None:
-                output = process.stdout.read().decode(errors="replace")
+                output = process.stdout.read().decode(errors="replace") if process.stdout else "(see the log file)"
                 pytest.fail(f"The Streamlit server exited before becoming healthy:\n{output}")
             if time.monotonic() > deadline:
                 pytest.fail(f"The Streamlit server was not healthy after {APP_TIMEOUT_S} s.")

@@ -15,6 +15,7 @@ EXPECTED = {
     "server.fileWatcherType": "none",
     "server.runOnSave": False,
     "browser.gatherUsageStats": False,
+    "runner.postScriptGC": False,
 }
 
 

@@ -42,3 +42,12 @@ def test_the_home_page_and_the_playground_render_without_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=LIBRARY.parent)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_streamlit_no_longer_clears_keras_after_each_run(app):
+    """Streamlit's clear_session after every run cleared TensorFlow's kernel cache under running trainings."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from ui import entry
+
+    assert script_runner._clean_problem_modules is entry._close_matplotlib_figures

@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.logger import get_logger
 
 from cnn_core import explain, vgg16
 from ui import figures
 from ui.text import plain
 
+_LOG = get_logger(__name__)
 #: Below this top probability the page says VGG16 is unsure.
 LOW_CONFIDENCE = 0.25
 #: Channels shown in the feature-map mosaic.
@@ -23,8 +25,11 @@ FEATURE_CHANNELS_SHOWN = 16
 
 @st.cache_resource(show_spinner=False)
 def load_classifier() -> vgg16.Classifier:
-    """VGG16, loaded once per server process and shared by every session."""
-    return vgg16.Classifier.load()
+    """VGG16, loaded once per server process and shared by every session (the server log says when)."""
+    start = time.perf_counter()
+    classifier = vgg16.Classifier.load()
+    _LOG.info("VGG16 loaded in %.1f s; every session shares it", time.perf_counter() - start)
+    return classifier
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,10 @@ def grad_cam_section(answer: Answer, key: str) -> None:
     seen = vgg16.deprocess(answer.batch)
     coloured = cv2.cvtColor(cv2.applyColorMap(np.uint8(255 * heatmap), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
     overlay = cv2.addWeighted(coloured, opacity, seen, 1 - opacity, 0)
-    st.image(overlay, caption=f"Red: strongest evidence for “{rows[choice].label.split(',')[0]}”", width=448)
+    # Twice VGG16's 224 pixels on a wide screen; a column so that a phone's narrow screen shrinks it.
+    picture, _ = st.columns([3, 2])
+    picture.image(overlay, caption=f"Red: strongest evidence for “{rows[choice].label.split(',')[0]}”",
+                  width="stretch")
 
 
 def preprocessing_section(pixels: np.ndarray, answer: Answer, mode: str) -> None:

@@ -20,3 +20,30 @@ def require_app_entry_point() -> None:
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def keep_keras_state_between_runs() -> None:
+    """Stop Streamlit from clearing Keras' global state after every script run.
+
+    After each run Streamlit calls ``keras.backend.clear_session()``, meant for
+    old apps that built a new TensorFlow graph on every rerun. With TensorFlow 2
+    that clears the kernel cache of the whole process and runs a full garbage
+    collection, on every rerun of every session: each Trainer redraw (every 2 s
+    per training) slowed every other training and VGG16 prediction on the
+    server. This app builds models only when a person asks for one, and caches
+    VGG16 for all sessions, so nothing accumulates. Matplotlib figures are still
+    closed, as Streamlit does. The hook is internal to Streamlit: if it
+    disappears, this does nothing.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if getattr(script_runner, "_clean_problem_modules", None) in (None, _close_matplotlib_figures):
+        return
+    script_runner._clean_problem_modules = _close_matplotlib_figures
+
+
+def _close_matplotlib_figures() -> None:
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

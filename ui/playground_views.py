@@ -91,13 +91,18 @@ def _formula(label: str, n: int, padding: int, k: int, s: int, result: int) -> s
 
 
 def _downloads(output: LayerOutput) -> None:
+    # The PNGs are encoded only when a button is pressed: encoding them on every slider move cost tens of ms.
     columns = st.columns(2)
-    columns[0].download_button("Download the feature map (PNG)", images.encode_png(images.to_display(
-        output.feature_map)), "feature_map.png", "image/png", key="download_feature_map",
-        help="Saved as shown: zero at mid-grey when the map has negative values.")
+    columns[0].download_button("Download the feature map (PNG)", lambda: _png(output.feature_map),
+                               "feature_map.png", "image/png", key="download_feature_map",
+                               help="Saved as shown: zero at mid-grey when the map has negative values.")
     if output.pooled is not None:
-        columns[1].download_button("Download the pooled map (PNG)", images.encode_png(images.to_display(
-            output.pooled)), "pooled_map.png", "image/png", key="download_pooled")
+        columns[1].download_button("Download the pooled map (PNG)", lambda: _png(output.pooled), "pooled_map.png",
+                                   "image/png", key="download_pooled")
+
+
+def _png(feature_map: np.ndarray) -> bytes:
+    return images.encode_png(images.to_display(feature_map))
 
 
 def compare_section(image: np.ndarray, first: Filter, settings: LayerSettings) -> None:

@@ -375,7 +375,7 @@ def save_section(trained: Trained) -> None:
                       args=(trained, stem))
     if SAVED_KEY in st.session_state:
         st.success(st.session_state.pop(SAVED_KEY))
-    columns[2].download_button("Download .keras", _model_bytes(trained.model), file_name=f"{stem}.keras",
+    columns[2].download_button("Download .keras", lambda: _model_bytes(trained.model), file_name=f"{stem}.keras",
                                mime="application/octet-stream", key="download_model", icon=":material/download:",
                                on_click="ignore")
 

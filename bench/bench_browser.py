@@ -1,0 +1,131 @@
+"""What a visitor waits for in the browser: start-up, and a Filter Playground slider change.
+
+Start-up (each run a fresh `streamlit run app.py`): seconds from starting the
+server process to the home page rendered in the browser, then from clicking
+"Filter Playground" to its first image (the photo and its feature map drawn).
+It also checks that TensorFlow is still not loaded in the server by then.
+
+Slider: on a 1024 × 1024 upload, the Stride slider is moved between 1 and 2
+with the keyboard; each change is timed in the page, from the key press to the
+frame where the feature map of the new shape is on screen. Target (issue 5):
+p50 under 300 ms.
+
+Run from the project root (needs Debian's chromium and the playwright package):
+    python bench/bench_browser.py [--runs 3] [--changes 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from cnn_core import conv  # noqa: E402
+from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid  # noqa: E402
+from tests.drive import settle, slider, upload  # noqa: E402
+from ui import figures  # noqa: E402
+
+#: True once a heatmap whose last column is ``last_column`` is drawn; checked on every animation frame.
+HEATMAP_DRAWN = """last_column => Array.from(document.querySelectorAll('.js-plotly-plot')).some(plot => {
+    const trace = plot._fullData && plot._fullData[0];
+    return trace && trace.type === 'heatmap' && trace.x && trace.x[trace.x.length - 1] === last_column
+        && plot.querySelector('.heatmaplayer image');
+})"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def last_drawn_column(side: int, kernel_size: int = 3, stride: int = 1) -> int:
+    """The x of the last column the page draws for a feature map of a side × side input (valid padding)."""
+    width = conv.output_size(side, kernel_size, stride)
+    step = max(1, int(np.ceil(width / figures.DISPLAY_MAX_SIDE)))
+    return int(np.arange(0, width, step)[-1])
+
+
+def server_uses_tensorflow(url: str) -> bool:
+    return "libtensorflow" in Path(f"/proc/{server_pid(url)}/maps").read_text()
+
+
+def startup(browser, runs: int) -> None:
+    home, playground, tensorflow = [], [], []
+    for _ in range(runs):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        started = time.perf_counter()
+        with running_server() as url:
+            page.goto(url)
+            page.get_by_role("heading", name="How CNNs see").wait_for(timeout=120_000)
+            home.append(time.perf_counter() - started)
+            settle(page)
+            clicked = time.perf_counter()
+            page.locator("[data-testid='stSidebarNav']").get_by_text("Filter Playground").click()
+            page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(451), polling="raf", timeout=120_000)
+            playground.append(time.perf_counter() - clicked)
+            tensorflow.append(server_uses_tensorflow(url))
+        page.close()
+    print(f"Start-up, {runs} fresh servers (median, slowest):")
+    print(f"  server process start to home page rendered: {statistics.median(home):.2f} s, {max(home):.2f} s")
+    print(f"  click on Filter Playground to its first image: {statistics.median(playground):.2f} s, "
+          f"{max(playground):.2f} s")
+    print(f"  TensorFlow loaded in the server by then: {'yes' if any(tensorflow) else 'no'}")
+
+
+def slider_latency(browser, changes: int) -> None:
+    side = 1024
+    pixels = np.random.default_rng(0).integers(0, 256, (side, side, 3), dtype=np.uint8)
+    photo = io.BytesIO()
+    Image.fromarray(pixels).save(photo, "PNG")
+    with running_server() as url, tempfile.TemporaryDirectory() as folder:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/filter_playground")
+        page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(451), polling="raf", timeout=120_000)
+        upload(page, Path(folder), "photo.png", photo.getvalue())
+        page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(side), polling="raf", timeout=120_000)
+        settle(page)
+        handle = slider(page, "Stride")
+        handle.focus()
+        latencies = []
+        for change in range(changes + 2):  # the first two warm the caches up and are not counted
+            stride = 2 if change % 2 == 0 else 1
+            page.evaluate("window.__changed = performance.now()")
+            handle.press("ArrowRight" if stride == 2 else "ArrowLeft")
+            page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(side, stride=stride), polling="raf")
+            elapsed = page.evaluate("performance.now() - window.__changed")
+            settle(page)
+            if change >= 2:
+                latencies.append(elapsed)
+        page.close()
+    print(f"Filter Playground, {side} × {side} photo, Stride slider moved {changes} times (1 <-> 2), key press to "
+          f"the new feature map on screen: p50 {percentile(latencies, 0.5):.0f} ms, "
+          f"p95 {percentile(latencies, 0.95):.0f} ms (min {min(latencies):.0f}, max {max(latencies):.0f}); "
+          "target p50 under 300 ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="fresh servers for the start-up figures")
+    parser.add_argument("--changes", type=int, default=20, help="timed slider changes")
+    arguments = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        startup(browser, arguments.runs)
+        slider_latency(browser, arguments.changes)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Every page at a phone's width: no horizontal overflow, no exception box, and a screenshot."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.drive import assert_no_exception, settle
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+#: Each page's path, and a text that shows its main content has rendered.
+PAGES = {
+    "home": ("", "How CNNs see"),
+    "filter_playground": ("filter_playground", "Feature map: 298 × 449 × 1"),
+    "trainer": ("trainer", "94,154 parameters in total"),
+    "vgg16_classifier": ("vgg16_classifier", "Heatmap opacity"),
+}
+#: Elements that stick out to the right of the screen, unless a scrolling or clipping box of their own
+#: (a table, a code block) holds them: those scroll sideways inside the page, which is fine on a phone.
+OVERFLOWING = """() => {
+    const main = document.querySelector("[data-testid='stMain']");
+    const limit = window.innerWidth + 1;
+    const clipped = (element) => {
+        for (let box = element.parentElement; box && box !== main; box = box.parentElement) {
+            if (getComputedStyle(box).overflowX !== "visible") return true;
+        }
+        return false;
+    };
+    const offenders = [];
+    for (const element of main.querySelectorAll("*")) {
+        const box = element.getBoundingClientRect();
+        if (box.width > 0 && box.right > limit && !clipped(element)) {
+            const name = `${element.tagName.toLowerCase()}[data-testid=${element.dataset.testid}]`;
+            offenders.push(`${name} ends at ${Math.round(box.right)} px`);
+        }
+    }
+    if (main.scrollWidth > main.clientWidth + 1) offenders.push(`the page scrolls sideways (${main.scrollWidth} px)`);
+    return offenders.slice(0, 5);
+}"""
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    tab.set_default_timeout(180_000)
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_a_phone_screen(phone, server_url, tmp_path, name):
+    path, landmark = PAGES[name]
+    phone.goto(f"{server_url}/{path}")
+    phone.get_by_text(landmark).first.wait_for()
+    settle(phone)
+    phone.wait_for_timeout(1000)  # let charts and tables draw
+    assert phone.evaluate(OVERFLOWING) == []
+    assert_no_exception(phone)
+    # The whole page in one picture: a phone-wide window as tall as the page (the width decides the layout).
+    height = phone.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    phone.set_viewport_size({"width": PHONE["width"], "height": min(height, 12_000)})
+    phone.wait_for_timeout(500)
+    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    phone.screenshot(path=folder / f"{name}-390px.png")
