@@ -164,6 +164,7 @@ def _read_link() -> _Link:
             continue  # not a setting of any page; quoting it would only fill the note
         if len(text) > MAX_VALUE_LENGTH:
             refused[name] = f"{name}={_quote(text)} (longer than any setting)"
+            continue  # the note says so; the session need not keep the whole value
         parameters[name] = text.strip()
     return _Link(parameters, refused)
 
