@@ -1,7 +1,7 @@
 """Many strangers on one server: concurrent browser sessions on all three pages.
 
 Starts one `streamlit run app.py` on a loopback port (VGG16 with random weights
-in the official file layout, a generated dataset, the default training cap) and
+in the official file layout, a generated dataset, the training cap of --cap) and
 drives concurrent sessions with Playwright in one headless Chromium:
 
 - classify: open the VGG16 page and wait for the top 5 of the sample photo;
@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_browser import percentile  # noqa: E402
 from bench.bench_vgg16 import memory_mb, random_weights_file  # noqa: E402
+from cnn_core.conv import output_size  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid, write_dataset  # noqa: E402
 from tests.drive import SETTLED  # noqa: E402
 from ui import trainer_views  # noqa: E402
@@ -45,7 +46,8 @@ RESULT_TIMEOUT_MS = 600_000
 class Session:
     page: str
     number: int
-    seconds: list[float] = field(default_factory=list)  # time to each result
+    seconds: list[float] = field(default_factory=list)  # time to the page's result: top 5, trained model, image
+    changes: list[float] = field(default_factory=list)  # Playground: each slider change to its new feature map
     queued: bool = False
     error: str = ""
 
@@ -56,6 +58,7 @@ class LoadReport:
     vgg16_loads: int
     peak_rss_mb: float
     wall_seconds: float
+    training_cap: int
 
     @property
     def failures(self) -> list[str]:
@@ -65,6 +68,10 @@ class LoadReport:
                      if not session.error and not session.seconds]
         if self.vgg16_loads > 1:
             problems.append(f"VGG16 was loaded {self.vgg16_loads} times")
+        trainers = [session for session in self.sessions if session.page == "train"]
+        if len(trainers) > self.training_cap and not any(session.queued for session in trainers):
+            problems.append(f"{len(trainers)} trainings against a cap of {self.training_cap}, yet none said it "
+                            "was queued")
         return problems
 
     def summary(self) -> str:
@@ -74,6 +81,10 @@ class LoadReport:
             if times:
                 lines.append(f"  {page:<10} {sum(s.page == page for s in self.sessions)} sessions, {len(times)} "
                              f"results: p50 {percentile(times, 0.5):.2f} s, p95 {percentile(times, 0.95):.2f} s")
+        changes = [seconds for session in self.sessions for seconds in session.changes]
+        if changes:
+            lines.append(f"  {'':<10} Playground slider changes, {len(changes)}: p50 {percentile(changes, 0.5):.2f} s, "
+                         f"p95 {percentile(changes, 0.95):.2f} s")
         queued = sum(session.queued for session in self.sessions)
         lines.append(f"  trainings that waited in the queue (and said so): {queued}")
         lines.append(f"  VGG16 loads in the server: {self.vgg16_loads}; peak resident memory "
@@ -140,12 +151,12 @@ async def playground(context, url: str, session: Session, changes: int) -> None:
     await handle.focus()
     for change in range(changes):
         stride = 2 if change % 2 == 0 else 1
-        shape = "149 × 224 × 1" if stride == 2 else "298 × 449 × 1"
+        shape = f"{output_size(300, 3, stride)} × {output_size(451, 3, stride)} × 1"  # the cat photo, 3 × 3 kernel
         started = time.perf_counter()
         await handle.press("ArrowRight" if stride == 2 else "ArrowLeft")
         await page.get_by_text(f"Feature map: {shape}").wait_for(timeout=RESULT_TIMEOUT_MS)
         await _settle(page)
-        session.seconds.append(time.perf_counter() - started)
+        session.changes.append(time.perf_counter() - started)
     await _check_no_exception(page, session)
 
 
@@ -169,60 +180,73 @@ async def _watch_memory(pid: int, peak: list[float], stop: asyncio.Event) -> Non
         await asyncio.sleep(0.5)
 
 
-async def _drive(url: str, pid: int, classifiers: int, trainers: int, playgrounds: int, epochs: int,
-                 changes: int) -> tuple[list[Session], float]:
+async def _drive(url: str, pid: int, sessions: list[Session], work: dict, timeout: float) -> float:
+    """Run every session at once for at most ``timeout`` seconds; return the server's peak resident MB."""
     from playwright.async_api import async_playwright
 
+    peak, stop = [0.0], asyncio.Event()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        watcher = asyncio.create_task(_watch_memory(pid, peak, stop))
+        tasks = {asyncio.create_task(_run_session(browser, url, session, work[session.page])): session
+                 for session in sessions}
+        _, unfinished = await asyncio.wait(tasks, timeout=timeout)
+        for task in unfinished:  # what finished is still reported; what did not is a failure
+            tasks[task].error = tasks[task].error or f"unfinished after {timeout:.0f} s"
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
+        stop.set()
+        await watcher
+        await browser.close()
+    return peak[0]
+
+
+def run(classifiers: int = 3, trainers: int = 3, playgrounds: int = 3, epochs: int = 2, changes: int = 6,
+        examples: int = 1000, timeout: float = 900,
+        training_cap: int = trainer_views.MAX_CONCURRENT_TRAININGS) -> LoadReport:
+    """Start a server, drive the sessions concurrently, stop the server; at most ``timeout`` seconds of driving.
+
+    ``training_cap`` is the server's CNN_MAX_TRAININGS: trainers beyond it must queue.
+    """
     sessions = ([Session("classify", n) for n in range(classifiers)] + [Session("train", n) for n in range(trainers)]
                 + [Session("playground", n) for n in range(playgrounds)])
     work = {"classify": classify,
             "train": lambda context, url, session: train(context, url, session, epochs),
             "playground": lambda context, url, session: playground(context, url, session, changes)}
-    peak, stop = [0.0], asyncio.Event()
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
-        watcher = asyncio.create_task(_watch_memory(pid, peak, stop))
-        await asyncio.gather(*(_run_session(browser, url, session, work[session.page]) for session in sessions))
-        stop.set()
-        await watcher
-        await browser.close()
-    return sessions, peak[0]
-
-
-def run(classifiers: int = 3, trainers: int = 3, playgrounds: int = 3, epochs: int = 2, changes: int = 6,
-        examples: int = 1000, timeout: float = 900) -> LoadReport:
-    """Start a server, drive the sessions concurrently, stop the server; at most ``timeout`` seconds of driving."""
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         write_dataset(folder / "fashion_mnist", count=examples)
-        env = {"VGG16_WEIGHTS": random_weights_file(scratch), "CNN_DATA_DIR": scratch}
+        env = {"VGG16_WEIGHTS": random_weights_file(scratch), "CNN_DATA_DIR": scratch,
+               "CNN_MAX_TRAININGS": str(training_cap)}
         log = folder / "server.log"
         started = time.perf_counter()
         with running_server(env, log) as url:
             pid = server_pid(url)
-            driving = _drive(url, pid, classifiers, trainers, playgrounds, epochs, changes)
+            driving = _drive(url, pid, sessions, work, timeout)
             # In a thread of its own: a caller may already run an event loop (Playwright's sync API does).
             with concurrent.futures.ThreadPoolExecutor(1) as worker:
-                sessions, peak = worker.submit(asyncio.run, asyncio.wait_for(driving, timeout)).result()
+                peak = worker.submit(asyncio.run, driving).result()
             peak = max(peak, memory_mb(pid)["VmHWM"])
         loads = log.read_text(errors="replace").count("VGG16 loaded in")
-        return LoadReport(sessions, loads, peak, time.perf_counter() - started)
+        return LoadReport(sessions, loads, peak, time.perf_counter() - started, training_cap)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--classify", type=int, default=3, help="sessions on the VGG16 page")
-    parser.add_argument("--train", type=int, default=3, help=f"sessions training (the cap is "
-                                                             f"{trainer_views.MAX_CONCURRENT_TRAININGS})")
+    parser.add_argument("--train", type=int, default=3, help="sessions training")
+    parser.add_argument("--cap", type=int, default=trainer_views.MAX_CONCURRENT_TRAININGS,
+                        help="trainings the server runs at once (CNN_MAX_TRAININGS)")
     parser.add_argument("--playground", type=int, default=3, help="sessions on the Filter Playground")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--changes", type=int, default=6, help="slider changes per Playground session")
+    parser.add_argument("--examples", type=int, default=1000, help="training examples in the generated dataset")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before the run gives up")
     arguments = parser.parse_args()
     report = run(arguments.classify, arguments.train, arguments.playground, arguments.epochs, arguments.changes,
-                 timeout=arguments.timeout)
+                 arguments.examples, arguments.timeout, arguments.cap)
     print(f"Load test: {arguments.classify} classify, {arguments.train} train ({arguments.epochs} epochs each, "
-          f"cap {trainer_views.MAX_CONCURRENT_TRAININGS}), {arguments.playground} playground sessions at once, "
+          f"cap {arguments.cap}), {arguments.playground} playground sessions at once, "
           "one server, one headless Chromium on the same machine:")
     print(report.summary())
     sys.exit(1 if report.failures else 0)
