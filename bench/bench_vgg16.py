@@ -112,7 +112,7 @@ def main() -> None:
             weights = random_weights_file(directory)
 
         print("\nMemory, each in a fresh process (MB; Streamlit Community Cloud gives about 2,700 in all):")
-        for loader, description in (("ours", "vgg16.Classifier.load (zero-initialised layers, then the file)"),
+        for loader, description in (("ours", "vgg16.Classifier.load (layers built from the file's arrays)"),
                                     ("keras", "keras.applications.VGG16(weights=file), the peer")):
             output = subprocess.run([sys.executable, __file__, "--measure-loading", loader, "--weights", weights],
                                     capture_output=True, text=True, check=True).stdout

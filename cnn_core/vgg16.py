@@ -142,14 +142,17 @@ def top_k(probabilities: np.ndarray, k: int = 5) -> list[Prediction]:
     return [Prediction(int(index), names[index], float(probabilities[index])) for index in best]
 
 
-def build_model(initializer: str = "glorot_uniform"):
+def build_model(initializer: str = "glorot_uniform", initial_weights=None):
     """VGG16's architecture with 1000 ImageNet classes, layer names as in Keras.
 
     Parameters
     ----------
     initializer : str
-        Initial weights. "zeros" avoids the large random temporaries of the
-        default when the weights are about to be loaded from a file anyway.
+        Keras initializer of every kernel when ``initial_weights`` is None.
+    initial_weights : callable (layer_name, index, shape) -> ndarray, optional
+        Where each layer's starting arrays come from: index 0 is the kernel,
+        1 the bias. :func:`load_model` passes a reader of the weights file, so
+        each array becomes a variable without a second copy left behind.
 
     Returns
     -------
@@ -159,17 +162,25 @@ def build_model(initializer: str = "glorot_uniform"):
     import keras
     from keras import layers
 
+    def starting(name: str, index: int):
+        if initial_weights is None:
+            return initializer if index == 0 else "zeros"
+        return lambda shape, dtype=None: initial_weights(name, index, tuple(shape))
+
+    def arrays(name: str) -> dict:
+        return dict(kernel_initializer=starting(name, 0), bias_initializer=starting(name, 1), name=name)
+
     inputs = keras.Input(shape=(*VGG16_INPUT_SIZE, 3), name="input_layer")
     x = inputs
     for block, filter_counts in enumerate(_BLOCKS, start=1):
         for number, filters in enumerate(filter_counts, start=1):
-            x = layers.Conv2D(filters, 3, padding="same", activation="relu", kernel_initializer=initializer,
-                              bias_initializer="zeros", name=f"block{block}_conv{number}")(x)
+            x = layers.Conv2D(filters, 3, padding="same", activation="relu",
+                              **arrays(f"block{block}_conv{number}"))(x)
         x = layers.MaxPooling2D(2, strides=2, name=f"block{block}_pool")(x)
     x = layers.Flatten(name="flatten")(x)
     for name in ("fc1", "fc2"):
-        x = layers.Dense(4096, activation="relu", kernel_initializer=initializer, name=name)(x)
-    outputs = layers.Dense(1000, activation="softmax", kernel_initializer=initializer, name="predictions")(x)
+        x = layers.Dense(4096, activation="relu", **arrays(name))(x)
+    outputs = layers.Dense(1000, activation="softmax", **arrays("predictions"))(x)
     return keras.Model(inputs, outputs, name="vgg16")
 
 
@@ -179,8 +190,9 @@ def load_model(weights_path: str | os.PathLike | None = None):
     The weights come from ``weights_path``, else from the file named by the
     ``VGG16_WEIGHTS`` environment variable, else from Keras' download (about
     528 MB, once, cached in ``~/.keras/models``, checked against its hash).
-    The layers are built with zero initial weights before loading, which keeps
-    the peak memory well below that of ``keras.applications.VGG16``.
+    Each array is read from the file as its layer is built and becomes that
+    layer's variable, which keeps the peak and the settled memory well below
+    those of ``keras.applications.VGG16`` (see :func:`_read_legacy_weights`).
 
     Raises
     ------
@@ -188,17 +200,40 @@ def load_model(weights_path: str | os.PathLike | None = None):
         When the file is missing or the download fails (for example offline),
         with what to do about it.
     """
+    import h5py
+
     path = weights_path or os.environ.get(WEIGHTS_ENV_VAR) or _download_weights()
     if not Path(path).is_file():
         raise WeightsUnavailableError(f"No VGG16 weights file at {str(path)!r}. Set {WEIGHTS_ENV_VAR} to the path "
                                       f"of {WEIGHTS_FILE_NAME}.")
-    model = build_model(initializer="zeros")
     try:
-        _copy_weights_in_slices(model, path)
+        with h5py.File(path, "r") as file:
+            if "layer_names" in file.attrs:
+                return build_model(initial_weights=functools.partial(_read_legacy_weights, file))
+        model = build_model()  # another layout: Keras' own loader
+        model.load_weights(path)
+        return model
     except Exception as error:  # h5py and Keras raise many types for a wrong file.
         raise WeightsUnavailableError(f"{str(path)!r} is not a VGG16 weights file that Keras can load "
                                       f"({type(error).__name__}: {error}).") from error
-    return model
+
+
+def _read_legacy_weights(file, layer_name: str, index: int, shape: tuple[int, ...]) -> np.ndarray:
+    """One array of the official file: legacy HDF5, a group per layer listing its arrays in order.
+
+    Loading into an already built model costs memory that stays: Keras' loader
+    holds fc1's 411 MB kernel three times at once, and writing into a variable
+    in slices switches TensorFlow to copying the whole variable on every read,
+    which left about 400 MB more after the first prediction.
+    """
+    group = file[layer_name]
+    names = [name.decode() if isinstance(name, bytes) else name for name in group.attrs["weight_names"]]
+    if len(names) != 2:
+        raise ValueError(f"Layer {layer_name} has a kernel and a bias; the file lists {len(names)} arrays.")
+    dataset = group[names[index]]
+    if dataset.shape != shape:
+        raise ValueError(f"{layer_name}/{names[index]} has shape {dataset.shape}; the layer expects {shape}.")
+    return dataset[()]
 
 
 def save_weights(model, path: str | os.PathLike) -> None:
@@ -212,40 +247,6 @@ def save_weights(model, path: str | os.PathLike) -> None:
 
     with h5py.File(path, "w") as file:
         legacy_h5_format.save_weights_to_hdf5_group(file, model)
-
-
-def _copy_weights_in_slices(model, path: str | os.PathLike, slice_bytes: int = 16 * 2**20) -> None:
-    """Load the official file's weights, copying large arrays a slice at a time.
-
-    Keras' own loader reads each array whole and converts it to a tensor before
-    assigning it, so fc1's 411 MB kernel briefly exists three times; copying
-    rows in slices of ``slice_bytes`` keeps the extra memory to that size. The
-    file is the legacy HDF5 layout: one group per layer, listing its arrays in
-    the layer's weight order. Other layouts go to Keras' loader.
-    """
-    import h5py
-
-    with h5py.File(path, "r") as file:
-        if "layer_names" not in file.attrs:
-            model.load_weights(path)
-            return
-        for layer in model.layers:
-            if not layer.weights:
-                continue
-            group = file[layer.name]
-            names = [name.decode() if isinstance(name, bytes) else name for name in group.attrs["weight_names"]]
-            if len(names) != len(layer.weights):
-                raise ValueError(f"Layer {layer.name} has {len(layer.weights)} arrays; the file has {len(names)}.")
-            for variable, name in zip(layer.weights, names):
-                dataset = group[name]
-                if dataset.shape != tuple(variable.shape):
-                    raise ValueError(f"{layer.name}/{name} has shape {dataset.shape}; the layer expects "
-                                     f"{tuple(variable.shape)}.")
-                row_bytes = max(1, dataset.size // max(1, dataset.shape[0])) * dataset.dtype.itemsize
-                rows_per_slice = max(1, slice_bytes // row_bytes)
-                for start in range(0, dataset.shape[0], rows_per_slice):
-                    stop = start + rows_per_slice
-                    variable.value[start:stop].assign(dataset[start:stop])
 
 
 def _download_weights() -> str:

@@ -74,6 +74,31 @@ def test_a_file_that_is_not_weights_is_refused(tmp_path):
         vgg16.load_model(path)
 
 
+def _legacy_file(path, kernel_shape, weight_names=("block1_conv1/kernel", "block1_conv1/bias")):
+    import h5py
+
+    with h5py.File(path, "w") as file:
+        file.attrs["layer_names"] = ["block1_conv1"]
+        group = file.create_group("block1_conv1")
+        group.attrs["weight_names"] = list(weight_names)
+        group["block1_conv1/kernel"] = np.zeros(kernel_shape, np.float32)
+        group["block1_conv1/bias"] = np.zeros(kernel_shape[-1], np.float32)
+    return path
+
+
+def test_a_weights_file_with_a_wrong_shape_names_the_array(tmp_path):
+    path = _legacy_file(tmp_path / "small.h5", (3, 3, 3, 8))
+    with pytest.raises(vgg16.WeightsUnavailableError, match=r"block1_conv1/kernel has shape \(3, 3, 3, 8\); "
+                                                            r"the layer expects \(3, 3, 3, 64\)"):
+        vgg16.load_model(path)
+
+
+def test_a_weights_file_with_missing_arrays_is_refused(tmp_path):
+    path = _legacy_file(tmp_path / "kernel_only.h5", (3, 3, 3, 64), weight_names=("block1_conv1/kernel",))
+    with pytest.raises(vgg16.WeightsUnavailableError, match="the file lists 1 arrays"):
+        vgg16.load_model(path)
+
+
 def test_offline_download_failure_explains_the_local_file_option(monkeypatch):
     def no_network(*args, **kwargs):
         raise OSError("URL fetch failure: network unreachable")
