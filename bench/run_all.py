@@ -1,0 +1,176 @@
+"""Every benchmark in bench/, one after the other, written to bench/RESULTS.md.
+
+Each benchmark runs in a fresh Python process with the arguments listed in
+BENCHMARKS, and its printed figures go into RESULTS.md verbatim, under the
+target it is measured against. Every figure is a ratio against a peer timed in
+the same run (``cv2.filter2D`` for convolution, plain ``model.fit`` for
+training, the bare ``model(batch)`` for VGG16) or an absolute figure with its
+target (memory, browser times). The file is rewritten after each benchmark, so
+an interrupted run keeps what it measured. The share of CPU time the hypervisor
+took (steal) during each benchmark is recorded beside it: on a shared virtual
+machine it is the main source of noise.
+
+A benchmark that needs what is missing (Fashion-MNIST for the presets, Chromium
+and Playwright for the browser ones) is listed as skipped, with the reason.
+
+Run from the project root:
+    python bench/run_all.py [--only conv vgg16 ...] [--output bench/RESULTS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.bench_training import cpu_steal  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _browser_missing() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "needs the playwright package (pip install -r requirements-dev.txt)"
+    if shutil.which("chromium") is None:
+        return "needs Debian's chromium (apt-get install -y chromium)"
+    return None
+
+
+def _fashion_mnist_missing() -> str | None:
+    if os.environ.get("CNN_DATA_DIR") or (Path.home() / ".keras" / "datasets" / "fashion-mnist").is_dir():
+        return None
+    return ("accuracy needs the real Fashion-MNIST: set CNN_DATA_DIR to a folder of its IDX files, or run once "
+            "with a network so that Keras caches it")
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    script: str
+    arguments: tuple[str, ...]
+    target: str
+    missing: Callable[[], str | None] = lambda: None  # why it cannot run here, or None
+
+    @property
+    def command(self) -> str:
+        return " ".join(["python", f"bench/{self.script}", *self.arguments])
+
+
+BENCHMARKS = (
+    Benchmark("conv", "bench_conv.py", (),
+              "conv2d at most 1.5 × cv2.filter2D (3 × 3 to 15 × 15, 1024 × 1024 RGB); stride > 1 not slower than "
+              "stride 1; pool2d under 10 ms"),
+    Benchmark("vgg16", "bench_vgg16.py", (),
+              "full path (load, preprocess, predict, top 5) at most 1.2 × the bare model(batch); server under "
+              "1.8 GB resident after one prediction; loading never above 2.2 GB"),
+    Benchmark("training", "bench_training.py", ("--samples", "20000", "--repeats", "3"),
+              "the page's TrainingRun at 0.95 × or more of plain model.fit's samples per second"),
+    Benchmark("trainer_memory", "bench_trainer_memory.py", (),
+              "one session training the default preset on 60,000 examples stays under 1.5 GB resident",
+              _browser_missing),
+    Benchmark("presets", "bench_presets.py", ("--epochs", "2", "--train-size", "10000"),
+              "none: test accuracy and epoch time of each architecture preset, for choosing them",
+              _fashion_mnist_missing),
+    Benchmark("browser", "bench_browser.py", ("--runs", "3", "--changes", "20"),
+              "Filter Playground slider change to the new image, 1024 × 1024 photo: p50 under 300 ms; start-up "
+              "times with TensorFlow not loaded", _browser_missing),
+    Benchmark("budget", "bench_budget.py", ("--seconds", "30"),
+              "VGG16 loaded, one prediction done and two default trainings running: under 2.5 GB resident",
+              _browser_missing),
+    Benchmark("load", "bench_load.py", ("--classify", "2", "--train", "3", "--playground", "2", "--timeout", "900"),
+              "every session gets its results with no exception box; VGG16 loaded once; trainings beyond the cap "
+              "queue and say so", _browser_missing),
+)
+
+
+@dataclass
+class Outcome:
+    benchmark: Benchmark
+    status: str  # "ran", "failed (exit status N)" or "skipped: reason"
+    minutes: float = 0.0
+    steal: float = float("nan")
+    output: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def run_benchmark(benchmark: Benchmark) -> Outcome:
+    """Run one benchmark in a fresh process and keep what it printed."""
+    reason = benchmark.missing()
+    if reason:
+        return Outcome(benchmark, f"skipped: {reason}")
+    print(f"running {benchmark.command}", flush=True)
+    started, steal_start = time.perf_counter(), cpu_steal()
+    finished = subprocess.run([sys.executable, f"bench/{benchmark.script}", *benchmark.arguments], cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+    status = "ran" if finished.returncode == 0 else f"failed (exit status {finished.returncode})"
+    errors = [] if finished.returncode == 0 else finished.stderr.strip().splitlines()[-15:]
+    return Outcome(benchmark, status, (time.perf_counter() - started) / 60, cpu_steal(steal_start),
+                   finished.stdout.strip(), errors)
+
+
+def _machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    models = [line.split(":", 1)[1].strip() for line in (cpuinfo.read_text().splitlines() if cpuinfo.exists() else [])
+              if line.startswith("model name")]
+    packages = ", ".join(f"{name} {metadata.version(name)}" for name in
+                         ("streamlit", "tensorflow", "keras", "numpy", "opencv-python-headless", "plotly"))
+    return (f"{os.cpu_count()} CPUs ({models[0] if models else platform.processor()}), {platform.system()}, "
+            f"Python {platform.python_version()}; {packages}")
+
+
+def render(outcomes: list[Outcome], started: datetime.datetime) -> str:
+    """RESULTS.md: a summary table, then each benchmark's command, target and printed figures."""
+    lines = ["# Benchmark results", "",
+             f"Written by `python bench/run_all.py`, started {started:%Y-%m-%d %H:%M} UTC, on {_machine()}.", "",
+             "Timings on a shared virtual machine swing with the CPU time the hypervisor takes (steal), so each "
+             "benchmark times its peer in the same run and reports the ratio.", "",
+             "| benchmark | status | minutes | CPU steal |", "|---|---|---|---|"]
+    for outcome in outcomes:
+        steal = "" if outcome.steal != outcome.steal else f"{outcome.steal:.0%}"
+        minutes = f"{outcome.minutes:.1f}" if outcome.minutes else ""
+        lines.append(f"| [{outcome.benchmark.name}](#{outcome.benchmark.name}) | {outcome.status} | {minutes} | "
+                     f"{steal} |")
+    for outcome in outcomes:
+        lines += ["", f"## {outcome.benchmark.name}", "", f"`{outcome.benchmark.command}`", "",
+                  f"Target: {outcome.benchmark.target}.", ""]
+        if outcome.status.startswith("skipped"):
+            lines.append(f"Not run: {outcome.status.removeprefix('skipped: ')}.")
+            continue
+        lines += ["```", outcome.output or "(printed nothing)", "```"]
+        if outcome.errors:
+            lines += ["", "Last lines of its error output:", "", "```", *outcome.errors, "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    names = [benchmark.name for benchmark in BENCHMARKS]
+    parser.add_argument("--only", nargs="+", choices=names, metavar="NAME", help=f"a subset of: {', '.join(names)}")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    arguments = parser.parse_args()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    outcomes: list[Outcome] = []
+    for benchmark in BENCHMARKS:
+        if arguments.only and benchmark.name not in arguments.only:
+            continue
+        outcomes.append(run_benchmark(benchmark))
+        arguments.output.write_text(render(outcomes, started))
+        print(f"  {benchmark.name}: {outcomes[-1].status}", flush=True)
+    print(f"wrote {arguments.output}")
+    sys.exit(1 if any(outcome.status.startswith("failed") for outcome in outcomes) else 0)
+
+
+if __name__ == "__main__":
+    main()
