@@ -42,7 +42,10 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
         trace = go.Heatmap(z=sampled.astype(np.float32), x=cols, y=rows, hovertemplate=(
             "row %{y}, column %{x}<br>value %{z:.4g}<extra></extra>"), showscale=show_scale,
             **_colour_scale(sampled, photo=photo_range))
-    else:
+    elif sampled.dtype == np.uint8:  # a photo: the pixels drawn are its true values
+        trace = go.Image(z=sampled, x0=0, dx=step, y0=0, dy=step, hovertemplate=(
+            "row %{y}, column %{x}<br>R %{z[0]}, G %{z[1]}, B %{z[2]}<extra></extra>"))
+    else:  # a three-channel feature map: drawn scaled, its true values on hover
         trace = go.Image(z=images.to_display(sampled), x0=0, dx=step, y0=0, dy=step,
                          customdata=sampled.astype(np.float32), hovertemplate=(
                              "row %{y}, column %{x}<br>R %{customdata[0]:.4g}, G %{customdata[1]:.4g}, "
