@@ -8,7 +8,9 @@ It also checks that TensorFlow is still not loaded in the server by then.
 Slider: on a 1024 × 1024 upload, the Stride slider is moved between 1 and 2
 with the keyboard; each change is timed in the page, from the key press to the
 frame where the feature map of the new shape is on screen. Target (issue 5):
-p50 under 300 ms.
+p50 under 300 ms. Its peer, timed the same way in the same run: a bare
+Streamlit page with one slider and one line of text (Streamlit's own round
+trip on this machine).
 
 Run from the project root (needs Debian's chromium and the playwright package):
     python bench/bench_browser.py [--runs 3] [--changes 20]
@@ -82,6 +84,47 @@ def startup(browser, runs: int) -> None:
     print(f"  TensorFlow loaded in the server by then: {'yes' if any(tensorflow) else 'no'}")
 
 
+#: The peer of the slider figure: Streamlit's own round trip, a page with one slider and one line of text.
+BARE_SLIDER_PAGE = """import streamlit as st
+
+stride = st.slider("Stride", 1, 8, 1)
+st.write(f"Stride is {stride}")
+"""
+
+
+def bare_slider_latency(browser, changes: int) -> list[float]:
+    """Milliseconds from a key press on the bare page's slider to its new text on screen."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "bare_slider.py"
+        script.write_text(BARE_SLIDER_PAGE)
+        with running_server(script=script) as url:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.get_by_text("Stride is 1").wait_for(timeout=120_000)
+            settle(page)
+            latencies = _time_stride_changes(page, changes, lambda stride: page.wait_for_function(
+                "stride => document.body.innerText.includes(`Stride is ${stride}`)", arg=stride, polling="raf"))
+            page.close()
+    return latencies
+
+
+def _time_stride_changes(page, changes: int, wait_until_shown) -> list[float]:
+    """Move the Stride slider between 1 and 2 ``changes`` times (after two warm-up moves); milliseconds each."""
+    handle = slider(page, "Stride")
+    handle.focus()
+    latencies = []
+    for change in range(changes + 2):  # the first two warm the caches up and are not counted
+        stride = 2 if change % 2 == 0 else 1
+        page.evaluate("window.__changed = performance.now()")
+        handle.press("ArrowRight" if stride == 2 else "ArrowLeft")
+        wait_until_shown(stride)
+        elapsed = page.evaluate("performance.now() - window.__changed")
+        settle(page)
+        if change >= 2:
+            latencies.append(elapsed)
+    return latencies
+
+
 def slider_latency(browser, changes: int) -> None:
     side = 1024
     pixels = np.random.default_rng(0).integers(0, 256, (side, side, 3), dtype=np.uint8)
@@ -94,23 +137,17 @@ def slider_latency(browser, changes: int) -> None:
         upload(page, Path(folder), "photo.png", photo.getvalue())
         page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(side), polling="raf", timeout=120_000)
         settle(page)
-        handle = slider(page, "Stride")
-        handle.focus()
-        latencies = []
-        for change in range(changes + 2):  # the first two warm the caches up and are not counted
-            stride = 2 if change % 2 == 0 else 1
-            page.evaluate("window.__changed = performance.now()")
-            handle.press("ArrowRight" if stride == 2 else "ArrowLeft")
-            page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(side, stride=stride), polling="raf")
-            elapsed = page.evaluate("performance.now() - window.__changed")
-            settle(page)
-            if change >= 2:
-                latencies.append(elapsed)
+        latencies = _time_stride_changes(page, changes, lambda stride: page.wait_for_function(
+            HEATMAP_DRAWN, arg=last_drawn_column(side, stride=stride), polling="raf"))
         page.close()
+    bare = bare_slider_latency(browser, changes)
     print(f"Filter Playground, {side} × {side} photo, Stride slider moved {changes} times (1 <-> 2), key press to "
           f"the new feature map on screen: p50 {percentile(latencies, 0.5):.0f} ms, "
           f"p95 {percentile(latencies, 0.95):.0f} ms (min {min(latencies):.0f}, max {max(latencies):.0f}); "
           "target p50 under 300 ms")
+    print(f"  peer: a bare Streamlit page, one slider and one line of text, same key presses: p50 "
+          f"{percentile(bare, 0.5):.0f} ms, p95 {percentile(bare, 0.95):.0f} ms; ratio of the p50s "
+          f"{percentile(latencies, 0.5) / percentile(bare, 0.5):.1f}")
 
 
 def main() -> None:

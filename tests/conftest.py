@@ -57,13 +57,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str] | None = None, log: Path | None = None):
+def running_server(env: dict[str, str] | None = None, log: Path | None = None, script: str | Path = APP_PATH):
     """`streamlit run app.py` on a free loopback port; yields its URL once healthy.
 
-    ``env`` adds environment variables for the server process; ``log`` is a file for its output.
+    ``env`` adds environment variables for the server process; ``log`` is a file for its output;
+    ``script`` runs another script instead of the app, with the project's configuration.
     """
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", APP_PATH, "--server.headless", "true",
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1"]
     output = open(log, "wb") if log else subprocess.PIPE  # noqa: SIM115 (closed below)
     process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
