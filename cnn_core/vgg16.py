@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,7 +143,8 @@ def top_k(probabilities: np.ndarray, k: int = 5) -> list[Prediction]:
     return [Prediction(int(index), names[index], float(probabilities[index])) for index in best]
 
 
-def build_model(initializer: str = "glorot_uniform", initial_weights=None):
+def build_model(initializer: str = "glorot_uniform",
+                initial_weights: Callable[[str, int, tuple[int, ...]], np.ndarray] | None = None):
     """VGG16's architecture with 1000 ImageNet classes, layer names as in Keras.
 
     Parameters
