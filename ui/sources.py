@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,13 +33,20 @@ class PickedImage:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def decode(content_id: str, _data: bytes) -> tuple[np.ndarray, tuple[int, int]]:
+def decode(content_id: str, _read: Callable[[], bytes]) -> tuple[np.ndarray, tuple[int, int]]:
     """load_image at MAX_SIDE, cached by ``content_id``; ImageError passes through uncached.
 
     ``content_id`` names the bytes: an upload's file id (new for every upload) or a sample's
-    file name. Hashing a large photo's bytes instead cost milliseconds on every rerun.
+    file name. Hashing a large photo's bytes instead cost milliseconds on every rerun, and
+    ``_read`` fetches them only when the photo is not decoded yet.
     """
-    return images.load_image(_data, max_side=MAX_SIDE), images.image_size(_data)
+    data = _read()
+    return images.load_image(data, max_side=MAX_SIDE), images.image_size(data)
+
+
+def _sample(label: str) -> tuple[str, str, Callable[[], bytes]]:
+    """(name, content id, reader) of a bundled sample photo."""
+    return label, f"sample:{SAMPLES[label]}", (SAMPLES_DIR / SAMPLES[label]).read_bytes
 
 
 def pick_image(key: str, link: UrlSettings | None = None) -> PickedImage | None:
@@ -52,7 +60,7 @@ def pick_image(key: str, link: UrlSettings | None = None) -> PickedImage | None:
         start = link.choice("photo", f"{key}_sample", list(SAMPLES), "Cat", SAMPLE_TOKENS) if link else "Cat"
         label = st.selectbox("Sample photo", list(SAMPLES), index=list(SAMPLES).index(start), key=f"{key}_sample",
                              help="Freely licensed photos bundled with the app (see assets/samples).")
-        return _decode_or_report(label, f"sample:{SAMPLES[label]}", (SAMPLES_DIR / SAMPLES[label]).read_bytes())
+        return _decode_or_report(*_sample(label))
     if source == "Upload":
         file = st.file_uploader("Upload a photo", type=UPLOAD_TYPES, key=f"{key}_upload",
                                 help="PNG, JPEG, WebP, BMP, GIF or TIFF. Large photos are downsized to "
@@ -62,7 +70,7 @@ def pick_image(key: str, link: UrlSettings | None = None) -> PickedImage | None:
     if file is None:
         st.info("Choose a photo to begin." if source == "Upload" else "Take a photo to begin.")
         return None
-    return _decode_or_report(file.name, file.file_id, file.getvalue())
+    return _decode_or_report(file.name, file.file_id, file.getvalue)
 
 
 def pick_images(key: str) -> list[PickedImage]:
@@ -72,24 +80,24 @@ def pick_images(key: str) -> list[PickedImage]:
     if source == "Sample photo":
         labels = st.multiselect("Sample photos", list(SAMPLES), default=["Cat"], key=f"{key}_samples",
                                 help="Freely licensed photos bundled with the app (see assets/samples).")
-        files = [(label, f"sample:{SAMPLES[label]}", (SAMPLES_DIR / SAMPLES[label]).read_bytes()) for label in labels]
+        files = [_sample(label) for label in labels]
     elif source == "Upload":
         uploads = st.file_uploader("Upload photos", type=UPLOAD_TYPES, accept_multiple_files=True,
                                    key=f"{key}_uploads", help="PNG, JPEG, WebP, BMP, GIF or TIFF; several at once.")
-        files = [(upload.name, upload.file_id, upload.getvalue()) for upload in uploads or []]
+        files = [(upload.name, upload.file_id, upload.getvalue) for upload in uploads or []]
     else:
         shot = st.camera_input("Take a photo", key=f"{key}_camera")
-        files = [(shot.name, shot.file_id, shot.getvalue())] if shot is not None else []
+        files = [(shot.name, shot.file_id, shot.getvalue)] if shot is not None else []
     if not files:
         st.info("Choose a photo to begin.")
-    picked = [_decode_or_report(name, content_id, data) for name, content_id, data in files]
+    picked = [_decode_or_report(name, content_id, read) for name, content_id, read in files]
     return [image for image in picked if image is not None]
 
 
-def _decode_or_report(name: str, content_id: str, data: bytes) -> PickedImage | None:
+def _decode_or_report(name: str, content_id: str, read: Callable[[], bytes]) -> PickedImage | None:
     """Decode one file, showing its ImageError (or a downsizing note) in the page."""
     try:
-        pixels, original_size = decode(content_id, data)
+        pixels, original_size = decode(content_id, read)
     except images.ImageError as error:
         st.error(f"{plain(name)}: {error}")
         return None
