@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -31,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_trainer_memory import generated_dataset  # noqa: E402
 from bench.bench_vgg16 import memory_mb, random_weights_file  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid  # noqa: E402
-from tests.drive import open_trainer, settle  # noqa: E402
+from tests.drive import VGG16_ANSWERED, open_trainer, settle  # noqa: E402
 
 TARGET_MB = 2.5 * 1024
 
@@ -54,7 +53,7 @@ def main() -> None:
             classifier = browser.new_page(viewport={"width": 1400, "height": 1000})
             classifier.set_default_timeout(600_000)
             classifier.goto(f"{url}/vgg16_classifier")
-            classifier.get_by_text(re.compile(r"Preprocessing \d+ ms, prediction \d+ ms")).wait_for()
+            classifier.get_by_text(VGG16_ANSWERED).wait_for()
             classifier.get_by_text("Heatmap opacity").wait_for()
             settle(classifier)
             after_prediction = memory_mb(pid)["VmRSS"]

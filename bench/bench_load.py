@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
-import re
 import shutil
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from bench.bench_browser import percentile  # noqa: E402
 from bench.bench_vgg16 import memory_mb, random_weights_file  # noqa: E402
 from cnn_core.conv import output_size  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid, write_dataset  # noqa: E402
-from tests.drive import SETTLED  # noqa: E402
+from tests.drive import SETTLED, VGG16_ANSWERED  # noqa: E402
 from ui import trainer_views  # noqa: E402
 
 RESULT_TIMEOUT_MS = 600_000
@@ -108,7 +107,7 @@ async def classify(context, url: str, session: Session) -> None:
     page = await context.new_page()
     started = time.perf_counter()
     await page.goto(f"{url}/vgg16_classifier")
-    await page.get_by_text(re.compile(r"Preprocessing \d+ ms, prediction \d+ ms")).wait_for(
+    await page.get_by_text(VGG16_ANSWERED).wait_for(
         timeout=RESULT_TIMEOUT_MS)
     session.seconds.append(time.perf_counter() - started)
     await _settle(page)

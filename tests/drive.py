@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 #: The app's root element once Streamlit has finished a script run.
 SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: The VGG16 page's timing line, shown under a photo's top 5 once it is classified.
+VGG16_ANSWERED = re.compile(r"Preprocessing \d+ ms, prediction \d+ ms")
 
 
 def settle(page) -> None:

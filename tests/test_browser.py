@@ -6,7 +6,7 @@ import pytest
 
 from cnn_core import conv
 from tests.conftest import png_bytes
-from tests.drive import assert_no_exception, open_trainer, settle, upload
+from tests.drive import VGG16_ANSWERED, assert_no_exception, open_trainer, settle, upload
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url
     chooser.value.set_files(paths)
     page.get_by_text("broken.jpg: This file is not an image").wait_for()
     # The caption under the top 5 (a table's header cells are hidden from Playwright, Plotly's axis titles may be).
-    page.get_by_text(re.compile(r"Preprocessing \d+ ms, prediction \d+ ms")).wait_for()
+    page.get_by_text(VGG16_ANSWERED).wait_for()
     page.get_by_text("Heatmap opacity").wait_for()
     settle(page)
     assert page.locator("[data-testid='stDataFrame']").count() >= 1
