@@ -36,11 +36,11 @@ from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid  # noqa: E
 from tests.drive import settle, slider, upload  # noqa: E402
 from ui import figures  # noqa: E402
 
-#: True once a heatmap whose last column is ``last_column`` is drawn; checked on every animation frame.
-HEATMAP_DRAWN = """last_column => Array.from(document.querySelectorAll('.js-plotly-plot')).some(plot => {
-    const trace = plot._fullData && plot._fullData[0];
-    return trace && trace.type === 'heatmap' && trace.x && trace.x[trace.x.length - 1] === last_column
-        && plot.querySelector('.heatmaplayer image');
+#: True once a picture whose last column is ``last_column`` is drawn; checked on every animation frame.
+PICTURE_DRAWN = """last_column => Array.from(document.querySelectorAll('.js-plotly-plot')).some(plot => {
+    const picture = plot.calcdata && plot.calcdata[0] && plot.calcdata[0][0];
+    return picture && picture.trace.type === 'image' && plot.querySelector('.imagelayer image')
+        && picture.trace.x0 + (picture.w - 1) * picture.trace.dx === last_column;
 })"""
 
 
@@ -73,7 +73,7 @@ def startup(browser, runs: int) -> None:
             settle(page)
             clicked = time.perf_counter()
             page.locator("[data-testid='stSidebarNav']").get_by_text("Filter Playground").click()
-            page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(451), polling="raf", timeout=120_000)
+            page.wait_for_function(PICTURE_DRAWN, arg=last_drawn_column(451), polling="raf", timeout=120_000)
             playground.append(time.perf_counter() - clicked)
             tensorflow.append(server_uses_tensorflow(url))
         page.close()
@@ -133,12 +133,12 @@ def slider_latency(browser, changes: int) -> None:
     with running_server() as url, tempfile.TemporaryDirectory() as folder:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/filter_playground")
-        page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(451), polling="raf", timeout=120_000)
+        page.wait_for_function(PICTURE_DRAWN, arg=last_drawn_column(451), polling="raf", timeout=120_000)
         upload(page, Path(folder), "photo.png", photo.getvalue())
-        page.wait_for_function(HEATMAP_DRAWN, arg=last_drawn_column(side), polling="raf", timeout=120_000)
+        page.wait_for_function(PICTURE_DRAWN, arg=last_drawn_column(side), polling="raf", timeout=120_000)
         settle(page)
         latencies = _time_stride_changes(page, changes, lambda stride: page.wait_for_function(
-            HEATMAP_DRAWN, arg=last_drawn_column(side, stride=stride), polling="raf"))
+            PICTURE_DRAWN, arg=last_drawn_column(side, stride=stride), polling="raf"))
         page.close()
     bare = bare_slider_latency(browser, changes)
     print(f"Filter Playground, {side} × {side} photo, Stride slider moved {changes} times (1 <-> 2), key press to "

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from cnn_core import conv
+from cnn_core import conv, images, kernels
 from tests.conftest import png_bytes
 from tests.drive import VGG16_ANSWERED, assert_no_exception, open_trainer, settle, upload
+from ui import sources
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,23 @@ def test_upload_then_change_the_stride_updates_the_shape(page, server_url, tmp_p
     page.get_by_text(f"Feature map: {rows} × {cols} × 1").wait_for()
     settle(page)
     assert_no_exception(page)
+
+
+def test_hovering_the_feature_map_reads_the_value_of_the_pixel_under_the_pointer(page, server_url):
+    page.goto(f"{server_url}/filter_playground")
+    page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
+    settle(page)
+    feature_map_plot = page.locator(".js-plotly-plot").nth(1)  # the input photo comes first
+    picture = feature_map_plot.locator(".imagelayer image").bounding_box()
+    page.mouse.move(picture["x"] + 0.3 * picture["width"], picture["y"] + 0.6 * picture["height"])
+    hover = feature_map_plot.locator(".hoverlayer .hovertext")
+    hover.wait_for()
+    row, col, value = re.fullmatch(r"row (\d+), column (\d+)value (\S+)", hover.text_content()).groups()
+
+    photo = images.to_grayscale(images.load_image(sources.SAMPLES_DIR / sources.SAMPLES["Cat"]))
+    expected = conv.conv2d(photo, kernels.make_kernel("sobel_x", 3))[int(row), int(col)]
+    assert float(value.replace("−", "-")) == pytest.approx(expected, rel=1e-3)
+    assert (int(row), int(col)) == pytest.approx((0.6 * 298, 0.3 * 449), abs=3)
 
 
 def test_unreadable_upload_shows_a_message_in_the_page(page, server_url, tmp_path):

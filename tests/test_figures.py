@@ -1,5 +1,8 @@
 """ui.figures: what a picture on a page draws and what its hover reads."""
 
+import base64
+
+import cv2
 import numpy as np
 
 from ui import figures
@@ -7,10 +10,17 @@ from ui import figures
 RNG = np.random.default_rng(5)
 
 
+def drawn_pixels(trace) -> np.ndarray:
+    """The RGB pixels of an image trace's PNG source, (H, W, 3) uint8."""
+    encoded = trace.source.removeprefix("data:image/png;base64,")
+    bgr = cv2.imdecode(np.frombuffer(base64.b64decode(encoded), np.uint8), cv2.IMREAD_COLOR)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
 def test_a_photo_is_drawn_as_its_own_pixels_and_hover_reads_them():
     photo = RNG.integers(0, 256, (40, 60, 3), dtype=np.uint8)
     trace = figures.feature_map_figure(photo).data[0]
-    np.testing.assert_array_equal(np.asarray(trace.z), photo)
+    np.testing.assert_array_equal(drawn_pixels(trace), photo)
     assert trace.customdata is None  # nothing sent twice
     assert "%{z[0]}" in trace.hovertemplate
 
@@ -19,13 +29,53 @@ def test_a_three_channel_feature_map_hovers_its_true_values():
     feature_map = RNG.normal(size=(40, 60, 3)).astype(np.float32)
     trace = figures.feature_map_figure(feature_map).data[0]
     np.testing.assert_array_equal(np.asarray(trace.customdata), feature_map)
-    assert np.asarray(trace.z).dtype == np.uint8
     assert "%{customdata[0]" in trace.hovertemplate
+
+
+def test_a_grayscale_map_hovers_its_true_values():
+    feature_map = RNG.normal(size=(30, 20)).astype(np.float32)
+    trace = figures.feature_map_figure(feature_map).data[0]
+    np.testing.assert_array_equal(np.asarray(trace.customdata), feature_map)
+    assert "%{customdata:" in trace.hovertemplate
+
+
+def test_a_signed_map_is_blue_below_zero_mid_grey_at_zero_and_red_above():
+    feature_map = np.array([[-4.0, 0.0, 4.0]], dtype=np.float32)
+    pixels = drawn_pixels(figures.feature_map_figure(feature_map).data[0])
+    np.testing.assert_array_equal(pixels[0], [[0x1F, 0x4E, 0x9C], [0x80, 0x80, 0x80], [0xB2, 0x18, 0x2B]])
+
+
+def test_a_signed_map_half_way_to_its_largest_magnitude_is_half_way_in_colour():
+    pixels = drawn_pixels(figures.feature_map_figure(np.array([[-2.0, 4.0]], dtype=np.float32)).data[0])
+    np.testing.assert_array_equal(pixels[0, 0], np.rint((np.array([0x1F, 0x4E, 0x9C]) + 0x80) / 2))
+
+
+def test_a_non_negative_map_is_grey_on_the_photo_scale():
+    pixels = drawn_pixels(figures.feature_map_figure(np.array([[0.0, 100.0, 255.0]], dtype=np.float32)).data[0])
+    np.testing.assert_array_equal(pixels[0], [[0, 0, 0], [100, 100, 100], [255, 255, 255]])
+
+
+def test_without_the_photo_range_a_map_is_stretched_to_its_own_largest_value():
+    feature_map = np.array([[0.0, 1.0, 2.0]], dtype=np.float32)
+    pixels = drawn_pixels(figures.feature_map_figure(feature_map, photo_range=False).data[0])
+    np.testing.assert_array_equal(pixels[0, :, 0], [0, 128, 255])
+
+
+def test_the_colour_bar_spans_the_same_range_as_the_picture():
+    figure = figures.feature_map_figure(np.array([[-3.0, 1.0]], dtype=np.float32))
+    marker = figure.data[1].marker
+    assert (marker.cmin, marker.cmax, marker.showscale) == (-3.0, 3.0, True)
+    assert [list(stop) for stop in marker.colorscale] == figures.DIVERGING
+
+
+def test_without_the_scale_only_the_picture_is_drawn():
+    assert len(figures.feature_map_figure(np.zeros((5, 5), np.float32), show_scale=False).data) == 1
 
 
 def test_a_large_map_is_sampled_to_the_display_size_with_true_coordinates():
     feature_map = RNG.normal(size=(1000, 500)).astype(np.float32)
     trace = figures.feature_map_figure(feature_map).data[0]
     step = int(np.ceil(1000 / figures.DISPLAY_MAX_SIDE))
-    np.testing.assert_array_equal(np.asarray(trace.z), feature_map[::step, ::step])
-    np.testing.assert_array_equal(np.asarray(trace.x), np.arange(0, 500, step))
+    np.testing.assert_array_equal(np.asarray(trace.customdata), feature_map[::step, ::step])
+    assert drawn_pixels(trace).shape[:2] == feature_map[::step, ::step].shape
+    assert (trace.x0, trace.dx, trace.y0, trace.dy) == (0, step, 0, step)

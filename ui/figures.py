@@ -6,6 +6,8 @@ so the figures can be tested and reused by any page.
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -15,20 +17,27 @@ from cnn_core import images
 DISPLAY_MAX_SIDE = 480
 #: Signed values: blue below zero, mid-grey at zero, red above.
 DIVERGING = [[0.0, "#1f4e9c"], [0.5, "#808080"], [1.0, "#b2182b"]]
+#: Non-negative values: black at zero, white at the top of the range.
+GREY = [[0.0, "#000000"], [1.0, "#ffffff"]]
 GRID_HIGHLIGHT = "#f5a623"
 
 
 def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: bool = True,
                        photo_range: bool = True) -> go.Figure:
-    """A photo or feature map, with its true values on hover.
+    """A photo or feature map, drawn as a PNG, with its true values on hover.
+
+    The browser decodes a PNG natively, where a Plotly heatmap colours every
+    cell in JavaScript and encodes the result again on each redraw. With
+    heatmaps, a Filter Playground slider move on a 1024 × 1024 photo took
+    p50 160 to 175 ms; with PNGs 142 to 147 ms (``bench/bench_browser.py``).
 
     Parameters
     ----------
     feature_map : ndarray of shape (H, W) or (H, W, 3)
-        Grayscale maps are a heatmap: grey for non-negative values, the
+        Grayscale maps are drawn grey for non-negative values, or on the
         diverging scale with zero at mid-grey when any value is negative.
-        Three-channel maps are a colour picture, scaled as
-        :func:`cnn_core.images.to_display` does.
+        Three-channel maps are a colour picture: a uint8 photo as it is, other
+        maps scaled as :func:`cnn_core.images.to_display` does.
     show_scale : bool
         Draw the colour bar beside a grayscale map.
     photo_range : bool
@@ -37,23 +46,62 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
     """
     step = max(1, int(np.ceil(max(feature_map.shape[:2]) / DISPLAY_MAX_SIDE)))
     sampled = np.asarray(feature_map)[::step, ::step]
-    rows, cols = np.arange(0, feature_map.shape[0], step), np.arange(0, feature_map.shape[1], step)
+    placement = dict(x0=0, dx=step, y0=0, dy=step)  # each drawn pixel at its true row and column
+    traces = []
     if sampled.ndim == 2:
-        trace = go.Heatmap(z=sampled.astype(np.float32), x=cols, y=rows, hovertemplate=(
-            "row %{y}, column %{x}<br>value %{z:.4g}<extra></extra>"), showscale=show_scale,
-            **_colour_scale(sampled, photo=photo_range))
-    elif sampled.dtype == np.uint8:  # a photo: the pixels drawn are its true values
-        trace = go.Image(z=sampled, x0=0, dx=step, y0=0, dy=step, hovertemplate=(
-            "row %{y}, column %{x}<br>R %{z[0]}, G %{z[1]}, B %{z[2]}<extra></extra>"))
+        scale = _colour_scale(sampled, photo=photo_range)
+        traces.append(go.Image(source=_png_uri(_colour_pixels(sampled, scale)), customdata=sampled.astype(np.float32),
+                               hovertemplate="row %{y}, column %{x}<br>value %{customdata:.4~g}<extra></extra>",
+                               **placement))
+        if show_scale:
+            traces.append(_colour_bar(scale))
+    elif sampled.dtype == np.uint8:  # a photo: hover reads the drawn pixels, which are its true values
+        traces.append(go.Image(source=_png_uri(sampled), **placement, hovertemplate=(
+            "row %{y}, column %{x}<br>R %{z[0]}, G %{z[1]}, B %{z[2]}<extra></extra>")))
     else:  # a three-channel feature map: drawn scaled, its true values on hover
-        trace = go.Image(z=images.to_display(sampled), x0=0, dx=step, y0=0, dy=step,
-                         customdata=sampled.astype(np.float32), hovertemplate=(
-                             "row %{y}, column %{x}<br>R %{customdata[0]:.4g}, G %{customdata[1]:.4g}, "
-                             "B %{customdata[2]:.4g}<extra></extra>"))
+        traces.append(go.Image(source=_png_uri(images.to_display(sampled)), customdata=sampled.astype(np.float32),
+                               **placement, hovertemplate=(
+                                   "row %{y}, column %{x}<br>R %{customdata[0]:.4~g}, G %{customdata[1]:.4~g}, "
+                                   "B %{customdata[2]:.4~g}<extra></extra>")))
     # One constructor call: three update_* calls afterwards cost as much again on every slider move.
-    return go.Figure(trace, layout=dict(
-        yaxis=dict(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False),
-        xaxis=dict(constrain="domain", showgrid=False), height=height, margin=dict(l=0, r=0, t=10, b=0)))
+    return go.Figure(traces, layout=dict(
+        yaxis=dict(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, zeroline=False),
+        xaxis=dict(constrain="domain", showgrid=False, zeroline=False), height=height, showlegend=False,
+        margin=dict(l=0, r=0, t=10, b=0)))
+
+
+def _colour_pixels(values: np.ndarray, scale: dict) -> np.ndarray:
+    """Colour each value as the Plotly colour scale ``scale`` would.
+
+    Parameters
+    ----------
+    values : ndarray of shape (H, W)
+    scale : dict
+        ``colorscale`` (a list of [position, "#rrggbb"] stops), ``zmin`` and
+        ``zmax``, as :func:`_colour_scale` returns. Values outside the range
+        take the end colours; NaN takes the first.
+
+    Returns
+    -------
+    ndarray of uint8, shape (H, W, 3)
+    """
+    span = max(scale["zmax"] - scale["zmin"], 1e-12)
+    position = np.nan_to_num((np.asarray(values, dtype=np.float32) - scale["zmin"]) / span, nan=0.0)
+    stops = [stop for stop, _ in scale["colorscale"]]
+    colours = np.array([[int(colour[i:i + 2], 16) for i in (1, 3, 5)] for _, colour in scale["colorscale"]])
+    channels = [np.interp(position, stops, colours[:, channel]) for channel in range(3)]
+    return images.round_to_uint8(np.stack(channels, axis=-1))
+
+
+def _png_uri(pixels: np.ndarray) -> str:
+    return "data:image/png;base64," + base64.b64encode(images.encode_png(pixels)).decode("ascii")
+
+
+def _colour_bar(scale: dict) -> go.Scatter:
+    """A trace with no points that draws the colour bar of ``scale`` (an image trace has none)."""
+    return go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", marker=dict(
+        colorscale=scale["colorscale"], cmin=scale["zmin"], cmax=scale["zmax"], color=[scale["zmin"]],
+        showscale=True, colorbar=dict(thickness=12)))
 
 
 def grid_figure(values: np.ndarray, highlight: tuple[int, int, int, int] | None = None,
@@ -100,7 +148,7 @@ def _colour_scale(values: np.ndarray, photo: bool) -> dict:
     top = float(finite.max()) if finite.size else 1.0
     if photo:
         top = max(top, 255.0)
-    return dict(colorscale="gray", zmin=0, zmax=max(top, 1e-6))
+    return dict(colorscale=GREY, zmin=0, zmax=max(top, 1e-6))
 
 
 def format_number(value: float, decimals: int = 2) -> str:
