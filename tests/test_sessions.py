@@ -15,7 +15,9 @@ pytestmark = pytest.mark.browser
 def one_place_server(tmp_path_factory):
     """A server whose training cap is one, so a second visitor queues."""
     data_dir = tmp_path_factory.mktemp("data")
-    write_dataset(data_dir / "fashion_mnist", count=1000)
+    # The first tab must still be training when the second joins the queue: 50 epochs of 6,000 examples took
+    # 48 s on a fast two-core machine. Of 1,000 examples they took 12 s there, which can end first.
+    write_dataset(data_dir / "fashion_mnist", count=6000)
     with running_server({"CNN_DATA_DIR": str(data_dir), "CNN_MAX_TRAININGS": "1"}) as url:
         yield url
 
