@@ -150,7 +150,8 @@ def build_model(initializer: str = "glorot_uniform",
     Parameters
     ----------
     initializer : str
-        Keras initializer of every kernel when ``initial_weights`` is None.
+        Keras initializer of every kernel when ``initial_weights`` is None;
+        "zeros" when weights are loaded afterwards, to skip drawing random ones.
     initial_weights : callable (layer_name, index, shape) -> ndarray, optional
         Where each layer's starting arrays come from: index 0 is the kernel,
         1 the bias. :func:`load_model` passes a reader of the weights file, so
@@ -212,7 +213,7 @@ def load_model(weights_path: str | os.PathLike | None = None):
         with h5py.File(path, "r") as file:
             if "layer_names" in file.attrs:
                 return build_model(initial_weights=functools.partial(_read_legacy_weights, file))
-        model = build_model()  # another layout: Keras' own loader
+        model = build_model(initializer="zeros")  # another layout: Keras' own loader overwrites every array
         model.load_weights(path)
         return model
     except Exception as error:  # h5py and Keras raise many types for a wrong file.

@@ -55,6 +55,14 @@ def test_load_model_reads_the_legacy_weights_file(loaded_model, reference_model)
     np.testing.assert_allclose(loaded_model(batch).numpy(), reference_model(batch).numpy(), rtol=1e-5, atol=1e-7)
 
 
+def test_load_model_reads_a_keras_3_weights_file_through_keras(reference_model, tmp_path):
+    path = tmp_path / "vgg16.weights.h5"
+    reference_model.save_weights(path)  # Keras 3's own layout, not the legacy one of the official file
+    batch = vgg16.preprocess(_photo(224, 224))
+    np.testing.assert_allclose(vgg16.load_model(path)(batch).numpy(), reference_model(batch).numpy(),
+                               rtol=1e-5, atol=1e-7)
+
+
 def test_load_model_uses_the_environment_variable(weights_file, reference_model, monkeypatch):
     monkeypatch.setenv(vgg16.WEIGHTS_ENV_VAR, str(weights_file))
     model = vgg16.load_model()
