@@ -7,6 +7,8 @@ Modules are split by concept and import nothing from Streamlit:
 - ``images``: reading photos safely, noise, and image quality measures.
 - ``datasets``: Fashion-MNIST and MNIST from Keras or local IDX files.
 - ``models``: small CNN architectures, their shape arithmetic, Keras models and code.
+- ``model_store``: visitors' trained models saved on the server, checked before they are loaded.
+- ``paths``: the project's folders.
 - ``training``: training in a background thread that a page can watch and stop.
 - ``vgg16`` and ``explain``: the pretrained VGG16, and Grad-CAM for any CNN.
 

@@ -9,13 +9,8 @@ TensorFlow, and refuses an architecture that cannot work before Keras sees it.
 
 from __future__ import annotations
 
-import json
 import numbers
-import os
-import re
-import tempfile
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass, field, fields
 
 from cnn_core import conv
 
@@ -24,9 +19,6 @@ PADDINGS = ("valid", "same")
 POOLINGS = ("max", "average", "none")
 #: What :func:`compile_model` accepts; "sgd" uses momentum 0.9.
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
-#: The folder the app saves trained models to.
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
-MAX_NAME_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -216,82 +208,31 @@ def spec_to_dict(spec: Architecture) -> dict:
     return asdict(spec)
 
 
-def spec_from_dict(values: dict) -> Architecture:
-    """The inverse of :func:`spec_to_dict`."""
-    blocks = tuple(ConvBlock(**block) for block in values["conv_blocks"])
-    return Architecture(blocks, tuple(values["dense_units"]), values["activation"], values["dense_dropout_rate"],
-                        values.get("description", ""))
-
-
-def safe_model_name(name: str) -> str:
-    """A file-name stem made only of letters, digits, ``-`` and ``_``, never a path.
+def spec_from_dict(values: object) -> Architecture:
+    """The inverse of :func:`spec_to_dict`, for a dict read from a file.
 
     Raises
     ------
     ValueError
-        When nothing usable is left (for example ``"../.."``).
+        For anything but the keys :func:`spec_to_dict` writes, or a value of the
+        wrong kind; the values themselves are checked by :func:`describe`.
     """
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(name)).strip("_-")[:MAX_NAME_LENGTH]
-    if not stem:
-        raise ValueError(f"A model name needs at least one letter or digit. Received: name={name!r}")
-    return stem
+    _check_keys("the architecture", values, {item.name for item in fields(Architecture)})
+    blocks, units = values["conv_blocks"], values["dense_units"]
+    if not isinstance(blocks, list) or not isinstance(units, list):
+        raise ValueError("the architecture's conv_blocks and dense_units must be lists")
+    for number, block in enumerate(blocks, start=1):
+        _check_keys(f"conv block {number}", block, {item.name for item in fields(ConvBlock)})
+    if not isinstance(values["description"], str):
+        raise ValueError("the architecture's description must be text")
+    return Architecture(tuple(ConvBlock(**block) for block in blocks), tuple(units), values["activation"],
+                        values["dense_dropout_rate"], values["description"])
 
 
-def save_model(model, name: str, metadata: dict, folder: str | os.PathLike | None = None) -> Path:
-    """Save ``model`` as ``<folder>/<safe name>.keras`` with ``metadata`` beside it as JSON.
-
-    ``folder`` defaults to :data:`MODELS_DIR`, the project's ``models/``.
-
-    Both files are written to temporary names and renamed into place, the
-    metadata last, so a crash never leaves a half-written model that
-    :func:`saved_models` would list.
-    """
-    folder = _models_folder(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = safe_model_name(name)
-    model_path = folder / f"{stem}.keras"
-    _write_atomically(model_path, lambda path: model.save(path), suffix=".keras")
-    _write_atomically(folder / f"{stem}.json",
-                      lambda path: Path(path).write_text(json.dumps(metadata, indent=2)), suffix=".json")
-    return model_path
-
-
-def saved_models(folder: str | os.PathLike | None = None) -> list[str]:
-    """Names of the complete saved models in ``folder`` (a model file and its metadata), sorted."""
-    folder = _models_folder(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(path.stem for path in folder.glob("*.keras") if (folder / f"{path.stem}.json").is_file())
-
-
-def load_saved_model(name: str, folder: str | os.PathLike | None = None):
-    """Load a model this app saved, and its metadata: ``(model, metadata)``.
-
-    Only names from :func:`saved_models` resolve; Keras' safe mode stays on.
-    """
-    stem = safe_model_name(name)
-    if stem not in saved_models(folder):
-        raise ValueError(f"No saved model called {name!r}. Saved models: {', '.join(saved_models(folder)) or 'none'}")
-    import keras
-
-    folder = _models_folder(folder)
-    model = keras.models.load_model(folder / f"{stem}.keras", safe_mode=True)
-    return model, json.loads((folder / f"{stem}.json").read_text())
-
-
-def _models_folder(folder: str | os.PathLike | None) -> Path:
-    return MODELS_DIR if folder is None else Path(folder)
-
-
-def _write_atomically(path: Path, write, suffix: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=suffix)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _check_keys(what: str, values: object, expected: set[str]) -> None:
+    if not isinstance(values, dict) or set(values) != expected:
+        found = sorted(values) if isinstance(values, dict) else type(values).__name__
+        raise ValueError(f"{what} must have exactly the keys {sorted(expected)}. Received: {found}")
 
 
 def _resolve(spec: Architecture | str) -> Architecture:
@@ -334,6 +275,8 @@ def _check_spec(spec: Architecture, input_shape: tuple[int, int, int], num_class
         check_whole_number(f"conv_{number} stride", block.stride, 1, 8)
         check_whole_number(f"pool_{number} size", block.pool_size, 1, 8)
         check_rate(f"dropout_{number} rate", block.dropout_rate)
+        if not isinstance(block.batch_norm, bool):
+            raise ValueError(f"conv_{number} batch_norm must be true or false. Received: {block.batch_norm!r}")
         if block.padding not in PADDINGS:
             raise ValueError(f"conv_{number} padding must be 'valid' or 'same'. Received: {block.padding!r}")
         if block.pooling not in POOLINGS:

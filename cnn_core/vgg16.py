@@ -19,11 +19,11 @@ import cv2
 import numpy as np
 
 from cnn_core import images
+from cnn_core.paths import MODELS_DIR
 
 VGG16_INPUT_SIZE = (224, 224)
 #: ImageNet channel means that VGG16's preprocessing subtracts, in BGR order.
 IMAGENET_MEAN_BGR = (103.939, 116.779, 123.68)
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 CLASS_NAMES_PATH = MODELS_DIR / "imagenet_class_names.json"
 #: Environment variable naming a local copy of the weights file (offline use).
 WEIGHTS_ENV_VAR = "VGG16_WEIGHTS"

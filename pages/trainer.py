@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cnn_core import datasets, models, training
+from cnn_core import datasets, model_store, models, training
 from ui import entry, session_watch, sources, url_settings
 from ui import trainer_controls as controls
 from ui import trainer_views as views
@@ -92,7 +92,7 @@ else:
 with st.expander("Saved models"):
     if views.LOAD_ERROR_KEY in st.session_state:
         st.error(st.session_state.pop(views.LOAD_ERROR_KEY))
-    saved = models.saved_models()
+    saved = model_store.saved_models()
     if saved:
         chosen = st.selectbox("Saved model", saved, key="saved_model", help="Models saved on this server.")
         st.button("Load to inspect", disabled=active, key="load_saved", on_click=views.load_into_session,

@@ -16,6 +16,7 @@ EXPECTED = {
     "server.runOnSave": False,
     "browser.gatherUsageStats": False,
     "runner.postScriptGC": False,
+    "client.showErrorDetails": "none",
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cnn_core import models
+from cnn_core import model_store, models
 from ui import sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,31 +53,24 @@ def test_the_uploaders_take_photos_only():
 
 def test_models_are_only_loaded_from_the_apps_own_folder():
     loaders = [f"{file}:{node.lineno}" for file, node in _calls("load_model")]
-    assert loaders == [], "pages must load models through models.load_saved_model"
+    assert loaders == [], "pages must load models through model_store.load_saved_model"
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/tmp/evil", "..", "model.keras/../../x"])
 def test_a_model_name_cannot_reach_outside_the_models_folder(tmp_path, name):
     folder = tmp_path / "models"
     folder.mkdir()
-    with pytest.raises(ValueError):
-        models.load_saved_model(name, folder)
+    with pytest.raises(model_store.SavedModelError, match="No saved model called"):
+        model_store.load_saved_model(name, folder)
 
 
-@pytest.mark.parametrize("name", ["../../escaped", "/tmp/escaped", "sub/../../escaped"])
-def test_saving_under_a_hostile_name_stays_in_the_models_folder(tmp_path, name):
+@pytest.mark.parametrize("name", ["../../escaped", "/tmp/escaped", "sub/../../escaped", ".hidden"])
+def test_saving_under_a_hostile_name_is_refused_and_writes_nothing(tmp_path, name):
     import keras
 
     folder = tmp_path / "deep" / "models"
     folder.mkdir(parents=True)
-    path = models.save_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), name, {}, folder)
-    assert path.parent == folder
-    written = [item for item in tmp_path.rglob("*") if item.is_file()]
-    assert sorted(item.parent for item in written) == [folder, folder]
-
-
-def test_a_model_file_without_the_apps_metadata_is_not_listed_or_loaded(tmp_path):
-    (tmp_path / "dropped.keras").write_bytes(b"PK\x03\x04 anything")
-    assert models.saved_models(tmp_path) == []
-    with pytest.raises(ValueError, match="No saved model called 'dropped'"):
-        models.load_saved_model("dropped", tmp_path)
+    metadata = model_store.ModelMetadata("mnist", tuple("0123456789"), models.PRESETS["three_conv"])
+    with pytest.raises(ValueError, match="A model name may hold only"):
+        model_store.save_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), name, metadata, folder)
+    assert [item for item in tmp_path.rglob("*") if item.is_file()] == []

@@ -1,20 +1,17 @@
-"""cnn_core.models: presets, shape arithmetic, Keras models, generated code, saving."""
+"""cnn_core.models: presets, shape arithmetic, Keras models, generated code."""
 
 import json
 
-import numpy as np
 import pytest
 
 from cnn_core import models
 
 TINY = models.Architecture((models.ConvBlock(4),), dense_units=(8,))
 
-
 @pytest.mark.parametrize(("name", "parameters"), [("three_conv", 94_154), ("one_conv", 542_230)])
 def test_seed_presets_have_the_parameter_counts_of_the_articles(name, parameters):
     assert models.build_model(name).count_params() == parameters
     assert models.count_parameters(models.PRESETS[name]) == parameters
-
 
 @pytest.mark.parametrize("name", list(models.PRESETS))
 def test_describe_matches_the_keras_model_layer_by_layer(name):
@@ -24,13 +21,11 @@ def test_describe_matches_the_keras_model_layer_by_layer(name):
     assert [row.output_shape for row in rows] == [tuple(layer.output.shape[1:]) for layer in model.layers]
     assert [row.parameters for row in rows] == [layer.count_params() for layer in model.layers]
 
-
 def test_describe_shows_the_arithmetic_of_each_shape():
     rows = {row.name: row for row in models.describe(models.PRESETS["three_conv"])}
     assert rows["conv_2"].arithmetic.startswith("⌊(13 − 3) / 1⌋ + 1 = 11")
     assert rows["pool_2"].arithmetic == "⌊(11 − 2) / 2⌋ + 1 = 5"
     assert rows["flatten"].arithmetic == "1 × 1 × 64 = 64"
-
 
 def test_custom_architecture_with_every_option_builds_as_described():
     spec = models.Architecture(
@@ -45,18 +40,15 @@ def test_custom_architecture_with_every_option_builds_as_described():
         [row.output_shape for row in models.describe(spec, num_classes=5)]
     assert model.get_layer("conv_1").get_config()["activation"] == "tanh"
 
-
 def test_an_architecture_that_shrinks_to_nothing_is_refused_naming_the_layer():
     too_deep = models.Architecture((models.ConvBlock(8),) * 4)
     with pytest.raises(ValueError, match="conv_4 cannot work: its input is only 1 pixel across"):
         models.build_model(too_deep)
 
-
 def test_a_pooling_window_larger_than_its_input_is_refused_naming_the_layer():
     spec = models.Architecture((models.ConvBlock(8, kernel_size=7, stride=4, pooling="max", pool_size=8),))
     with pytest.raises(ValueError, match="pool_1 cannot work: its input is only 6 pixels across"):
         models.describe(spec)
-
 
 @pytest.mark.parametrize(("block", "message"), [
     (models.ConvBlock(filters=0), "conv_1 filters must be a whole number from 1 to 512. Received: 0"),
@@ -68,11 +60,9 @@ def test_settings_out_of_range_are_refused_with_the_value(block, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         models.describe(models.Architecture((block,)))
 
-
 def test_an_unknown_preset_is_refused():
     with pytest.raises(ValueError, match="Unknown preset. Valid presets: three_conv, one_conv, modern"):
         models.build_model("resnet")
-
 
 def test_keras_code_builds_the_same_model_when_run_on_its_own():
     namespace = {}
@@ -82,12 +72,10 @@ def test_keras_code_builds_the_same_model_when_run_on_its_own():
     assert [layer.get_config() | {"name": None} for layer in generated.layers] == \
         [layer.get_config() | {"name": None} for layer in built.layers]
 
-
 def test_keras_code_is_readable_python():
     code = models.keras_code(TINY)
     assert code.startswith("import keras\n\nmodel = keras.Sequential([\n")
     assert "keras.layers.Conv2D(4, 3, strides=1, padding='valid', activation='relu', name='conv_1')," in code
-
 
 @pytest.mark.parametrize("optimizer", ["adam", "sgd", "rmsprop"])
 def test_compile_model_sets_the_optimizer_and_learning_rate(optimizer):
@@ -96,52 +84,26 @@ def test_compile_model_sets_the_optimizer_and_learning_rate(optimizer):
     assert type(model.optimizer).__name__.lower() == optimizer
     assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
 
-
 def test_compile_model_refuses_an_unknown_optimizer():
     with pytest.raises(ValueError, match="optimizer must be one of adam, sgd, rmsprop. Received: optimizer='lbfgs'"):
         models.compile_model(models.build_model(TINY), "lbfgs")
 
-
-@pytest.mark.parametrize(("name", "stem"), [("my model", "my_model"), ("../../etc/passwd", "etc_passwd"),
-                                            ("C:\\Windows\\x", "C_Windows_x"), ("ünï", "n")])
-def test_safe_model_name_never_keeps_a_path(name, stem):
-    assert models.safe_model_name(name) == stem
-
-
-def test_safe_model_name_refuses_a_name_with_nothing_usable():
-    with pytest.raises(ValueError, match="at least one letter or digit"):
-        models.safe_model_name("../..")
-
-
-def test_save_model_then_load_it_back_gives_the_same_predictions(tmp_path):
-    model = models.build_model(TINY)
-    path = models.save_model(model, "../escape attempt", {"dataset": "mnist"}, folder=tmp_path)
-    assert path == tmp_path / "escape_attempt.keras"
-    assert models.saved_models(tmp_path) == ["escape_attempt"]
-    loaded, metadata = models.load_saved_model("escape_attempt", tmp_path)
-    batch = np.random.default_rng(0).random((2, 28, 28, 1), np.float32)
-    np.testing.assert_allclose(loaded.predict(batch, verbose=0), model.predict(batch, verbose=0), rtol=1e-6)
-    assert metadata == {"dataset": "mnist"}
-
-
-def test_a_save_that_fails_midway_leaves_nothing_listed(tmp_path):
-    class Exploding:
-        def save(self, path):
-            with open(path, "wb") as file:
-                file.write(b"half a model")
-            raise OSError("disk full")
-
-    with pytest.raises(OSError, match="disk full"):
-        models.save_model(Exploding(), "broken", {}, folder=tmp_path)
-    assert models.saved_models(tmp_path) == [] and list(tmp_path.iterdir()) == []
-
-
-def test_load_saved_model_refuses_names_that_were_not_saved(tmp_path):
-    (tmp_path / "other.keras").write_bytes(b"not ours")  # no metadata: not one of the app's models
-    with pytest.raises(ValueError, match="No saved model called 'other'. Saved models: none"):
-        models.load_saved_model("other", tmp_path)
-
-
 def test_spec_survives_a_round_trip_through_json():
     spec = models.PRESETS["modern"]
     assert models.spec_from_dict(json.loads(json.dumps(models.spec_to_dict(spec)))) == spec
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda values: values.update(kernel=3), r"must have exactly the keys .*Received: .*'kernel'"),
+    (lambda values: values.pop("activation"), r"must have exactly the keys"),
+    (lambda values: values["conv_blocks"][0].update(filter=8), r"conv block 1 must have exactly the keys"),
+    (lambda values: values.update(dense_units=512), r"conv_blocks and dense_units must be lists"),
+])
+def test_spec_from_dict_refuses_what_spec_to_dict_never_writes(change, message):
+    values = json.loads(json.dumps(models.spec_to_dict(models.PRESETS["three_conv"])))
+    change(values)
+    with pytest.raises(ValueError, match=message):
+        models.spec_from_dict(values)
+
+def test_describe_refuses_a_batch_norm_setting_that_is_not_true_or_false():
+    with pytest.raises(ValueError, match="conv_1 batch_norm must be true or false. Received: 'yes'"):
+        models.describe(models.Architecture((models.ConvBlock(batch_norm="yes"),)))

@@ -97,17 +97,58 @@ def test_every_inspection_section_renders(trainer, section):
         assert "keras.Sequential" in page.code[0].value
 
 
-def test_saving_writes_into_models_and_lists_the_model(trainer, tmp_path, monkeypatch):
-    from cnn_core import models
+@pytest.fixture
+def trained_folder(tmp_path, monkeypatch):
+    from cnn_core import paths
 
-    monkeypatch.setattr(models, "MODELS_DIR", tmp_path / "models")
-    page = _train_to_the_end(trainer, epochs=1)
+    monkeypatch.setattr(paths, "TRAINED_MODELS_DIR", tmp_path / "trained")
+    return tmp_path / "trained"
+
+
+def _save_as(page, name: str):
     page = page.segmented_control(key="trainer_section").set_value("Save and code").run()
-    page = page.text_input(key="save_name").set_value("../my model").run()
+    return page.text_input(key="save_name").set_value(name).run()
+
+
+def test_saving_writes_into_the_trained_models_folder_and_lists_the_model(trainer, trained_folder):
+    page = _save_as(_train_to_the_end(trainer, epochs=1), "my_model")
     page = page.button(key="save_model").click().run()
     assert not page.exception
-    assert (tmp_path / "models" / "my_model.keras").is_file()
-    assert "Saved as models/my_model.keras" in _text(page)
+    assert (trained_folder / "my_model.keras").is_file()
+    assert "Saved: models/trained/my\\_model\\.keras" in _text(page)
+    assert page.selectbox(key="saved_model").options == ["my_model"]
+
+
+def test_a_name_that_would_be_changed_is_refused_before_saving(trainer, trained_folder):
+    page = _save_as(_train_to_the_end(trainer, epochs=1), "../my model")
+    assert "A model name may hold only letters" in page.error[0].value
+    assert "save_model" not in [button.key for button in page.button]
+
+
+def test_a_taken_name_asks_before_replacing(trainer, trained_folder):
+    page = _save_as(_train_to_the_end(trainer, epochs=1), "mine")
+    page = page.button(key="save_model").click().run()
+    assert "This model is saved as “mine”; saving again replaces" in _text(page)
+    before = (trained_folder / "mine.keras").stat().st_ino
+    page.session_state["trainer_session"].label = ""  # as another visitor's model would be
+    page = page.run()
+    assert "already saved on this server" in page.warning[0].value
+    assert page.button(key="save_model").disabled and page.button(key="save_model").label == "Replace on the server"
+    page = page.checkbox(key="save_replace_mine").check().run()
+    page = page.button(key="save_model").click().run()
+    assert "Replaced the saved model with this one" in _text(page)
+    assert (trained_folder / "mine.keras").stat().st_ino != before  # a new file was renamed into place
+
+
+def test_a_damaged_saved_model_is_reported_in_words(trainer, trained_folder):
+    page = _save_as(_train_to_the_end(trainer, epochs=1), "broken")
+    page = page.button(key="save_model").click().run()
+    path = trained_folder / "broken.keras"
+    path.write_bytes(path.read_bytes()[:1000])
+    page = page.button(key="load_saved").click().run()
+    assert not page.exception
+    shown = page.error[0].value.replace("\\", "")  # as the browser shows the escaped Markdown
+    assert "The saved model 'broken' is damaged: broken.keras is not a complete .keras file" in shown
 
 
 def test_stop_during_training_keeps_the_model(trainer):
