@@ -7,6 +7,8 @@ from ui import entry, layer_controls, playground_views, sources, step_through, u
 entry.require_app_entry_point()
 SECTIONS = ("Feature maps", "Step by step", "Compare two kernels", "Noise: mean vs Gaussian")
 SECTION_TOKENS = dict(zip(SECTIONS, ("maps", "steps", "compare", "noise")))
+#: Every setting a link can hold; some are used only with some choices (noise_level with noise, for one).
+LINKED_SETTINGS = ("photo", "section", *layer_controls.LINKED_SETTINGS)
 
 st.title("Filter Playground")
 st.markdown(
@@ -16,7 +18,7 @@ st.markdown(
     "**Pooling** then shrinks the map by keeping the largest or the mean value of each window."
 )
 
-link = url_settings.UrlSettings("playground")
+link = url_settings.UrlSettings("playground", LINKED_SETTINGS)
 with st.sidebar:
     picked = sources.pick_image("playground", link)
     settings = layer_controls.sidebar_settings(link)

@@ -15,7 +15,7 @@ st.markdown("Train a CNN on 28 × 28 pictures of clothes (or digits) and watch i
             "examples nudges the weights to lower the **loss**; an **epoch** is one pass over all training "
             "examples. After each epoch the model is checked on images it never trains on (**validation**).")
 
-link = url_settings.UrlSettings("trainer")
+link = url_settings.UrlSettings("trainer", controls.LINKED_SETTINGS)
 with st.sidebar:
     data_settings = controls.data_settings(link)
     try:

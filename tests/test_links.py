@@ -107,6 +107,31 @@ def test_a_hostile_value_is_refused_and_quoted_as_text(name, value):
     assert name not in dict(app.query_params)  # the refused value leaves the URL
 
 
+def test_a_setting_hidden_by_the_other_choices_is_called_unused_not_unknown():
+    app = _open(PLAYGROUND, noise_level="0.2")  # no noise chosen, so no noise level slider
+    note = _notes(app).replace("\\", "")
+    assert "'noise_level' (not used with these settings)" in note and "not a setting" not in note
+
+
+def test_a_name_no_page_setting_has_is_called_not_a_setting():
+    assert "'colour' (not a setting of this page)" in _notes(_open(PLAYGROUND, colour="red")).replace("\\", "")
+
+
+def test_a_number_with_many_decimals_is_rounded_to_the_slider_step():
+    app = _open(PLAYGROUND, noise="gaussian", noise_level="0.3333333333333")
+    assert not app.exception and _notes(app) == ""
+    assert app.slider(key="noise_level").value == pytest.approx(0.33)
+
+
+@pytest.mark.parametrize(("name", "value"), [("stride", "\uff12"), ("noise_level", "0.\uff13"),
+                                             ("kernel_size", "\uff15")])
+def test_full_width_digits_are_refused_like_any_other_non_number(name, value):
+    app = _open(PLAYGROUND, noise="gaussian", kernel="gaussian", **{name: value})
+    assert not app.exception
+    assert f"{name}='{value}'" in _notes(app).replace("\\", "")
+    assert name not in dict(app.query_params)
+
+
 def test_a_huge_value_is_refused_unread_and_quoted_short():
     app = _open(PLAYGROUND, stride="9" * 100_000)
     assert not app.exception and app.slider(key="stride").value == 1

@@ -26,6 +26,9 @@ NOISE_LABELS = {"none": "None", "gaussian": "Gaussian (grain)", "salt_and_pepper
 POOL_LABELS = {"none": "None", "max": "Max", "average": "Average"}
 MAX_STRIDE = 8
 MAX_POOL_SIZE = 8
+#: The sidebar's settings a link can hold; several show only with some choices (sigma without automatic sigma).
+LINKED_SETTINGS = ("channels", "noise", "noise_level", "kernel", "kernel_size", "auto_sigma", "sigma", "stride",
+                   "padding", "padding_amount", "relu", "pool", "pool_size", "pool_stride")
 
 
 @dataclass(frozen=True)

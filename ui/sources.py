@@ -33,15 +33,16 @@ class PickedImage:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def decode(content_id: str, _read: Callable[[], bytes]) -> tuple[np.ndarray, tuple[int, int]]:
-    """load_image at MAX_SIDE, cached by ``content_id``; ImageError passes through uncached.
+def decode(content_id: str, _read: Callable[[], bytes], _wait: bool = True) -> tuple[np.ndarray, tuple[int, int]]:
+    """load_image at MAX_SIDE, cached by ``content_id``; ImageError and DecoderBusyError pass through uncached.
 
     ``content_id`` names the bytes: an upload's file id (new for every upload) or a sample's
     file name. Hashing a large photo's bytes instead cost milliseconds on every rerun, and
-    ``_read`` fetches them only when the photo is not decoded yet.
+    ``_read`` fetches them only when the photo is not decoded yet. With ``_wait`` False, a large
+    photo raises DecoderBusyError while another is decoding, instead of waiting silently.
     """
     data = _read()
-    return images.load_image(data, max_side=MAX_SIDE), images.image_size(data)
+    return images.load_image(data, max_side=MAX_SIDE, wait=_wait), images.image_size(data)
 
 
 def _sample(label: str) -> tuple[str, str, Callable[[], bytes]]:
@@ -97,7 +98,12 @@ def pick_images(key: str) -> list[PickedImage]:
 def _decode_or_report(name: str, content_id: str, read: Callable[[], bytes]) -> PickedImage | None:
     """Decode one file, showing its ImageError (or a downsizing note) in the page."""
     try:
-        pixels, original_size = decode(content_id, read)
+        try:
+            pixels, original_size = decode(content_id, read, _wait=False)
+        except images.DecoderBusyError:
+            with st.spinner(f"{plain(name)} is a very large picture, and another one is being opened on this "
+                            "server. Yours is opened as soon as that one is done…"):
+                pixels, original_size = decode(content_id, read)
     except images.ImageError as error:
         st.error(f"{plain(name)}: {error}")
         return None

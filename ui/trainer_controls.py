@@ -22,6 +22,9 @@ VALIDATION_CHOICES = {"Test set": "test", "10 % of the training examples": "spli
 BATCH_SIZES = [16, 32, 64, 128, 256, 512]
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
 OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD with momentum 0.9", "rmsprop": "RMSprop"}
+#: Every setting a Trainer link can hold (patience is used only with early stopping).
+LINKED_SETTINGS = ("dataset", "train_size", "preset", "epochs", "batch_size", "optimizer", "learning_rate",
+                   "validation", "early_stopping", "patience", "seed")
 BLOCK_COLUMNS = ["filters", "kernel size", "stride", "padding", "batch norm", "pooling", "pool size", "dropout"]
 
 

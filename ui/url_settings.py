@@ -9,7 +9,7 @@ also gives the default, and the page shows a short note naming it, as text.
 
 Usage in a page, once per run::
 
-    link = url_settings.UrlSettings("playground")
+    link = url_settings.UrlSettings("playground", ("stride", "kernel", ...))  # every setting the page has
     stride = st.slider("Stride", 1, 8, link.whole_number("stride", "stride", 1, 8, default=1), key="stride")
     ...
     link.publish()      # after the page's linked widgets, before any st.stop()
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -33,8 +33,9 @@ MAX_VALUE_LENGTH = 64
 MAX_PARAMETERS = 40
 #: Characters of a refused value quoted in the note.
 QUOTED_LENGTH = 24
-_NUMBER = re.compile(r"-?\d{1,12}(\.\d{1,12})?([eE]-?\d{1,3})?")
-_WHOLE = re.compile(r"-?\d{1,12}")
+# ASCII digits only: "１２" (full-width) is refused as a number, as it is refused as a choice.
+_NUMBER = re.compile(r"-?\d{1,12}(\.\d+)?([eE]-?\d{1,3})?", re.ASCII)
+_WHOLE = re.compile(r"-?\d{1,12}", re.ASCII)
 _TRUE, _FALSE = ("true", "1", "on", "yes"), ("false", "0", "off", "no")
 
 
@@ -61,13 +62,17 @@ class UrlSettings:
     ----------
     page : str
         A name for the page, unique in the app; the session remembers its link under it.
+    settings : collection of str
+        The name of every setting the page can link, including those that only some choices show
+        (a link naming one of those while it is hidden gets a note that says so).
     """
 
-    def __init__(self, page: str) -> None:
+    def __init__(self, page: str, settings: Collection[str]) -> None:
         state_key = f"url_settings_{page}"
         if state_key not in st.session_state:
             st.session_state[state_key] = _read_link()
         self._link: _Link = st.session_state[state_key]
+        self._settings = frozenset(settings)
         self._linked: dict[str, _Linked] = {}
         self._from_link: dict[str, str] = {}  # name -> token of a usable value from the link
 
@@ -115,6 +120,8 @@ class UrlSettings:
         return self._start(name, key, default, parse, lambda value: "true" if value else "false")
 
     def _start(self, name: str, key: str, default, parse: Callable[[str], object], token: Callable[[object], str]):
+        if name not in self._settings:
+            raise ValueError(f"{name!r} is not among this page's settings: {', '.join(sorted(self._settings))}")
         self._linked[name] = _Linked(key, default, token)
         text = self._link.parameters.get(name)
         if text is None or name in self._link.refused:
@@ -148,8 +155,10 @@ class UrlSettings:
         if self._link.changed:
             return
         notes = list(self._link.refused.values())
-        notes += [f"{_quote(name)} (not a setting of this page)" for name in self._link.parameters
-                  if name not in self._linked and name not in self._link.refused]
+        for name in self._link.parameters:
+            if name not in self._linked and name not in self._link.refused:
+                why = "not used with these settings" if name in self._settings else "not a setting of this page"
+                notes.append(f"{_quote(name)} ({why})")
         if notes:
             st.info("Some of this link's settings could not be used, so the defaults apply instead: "
                     + "; ".join(plain(note) for note in notes[:6]) + ("; …" if len(notes) > 6 else "") + ".",
