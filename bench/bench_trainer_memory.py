@@ -7,7 +7,7 @@ Train), waits for the results, and prints the server's resident memory and its
 peak (VmHWM, which covers the whole training).
 
 Run from the project root (needs Debian's chromium and the playwright package):
-    CNN_DATA_DIR=/path/to/idx/folder python bench/bench_trainer_memory.py
+    CNN_DATA_DIR=/path/to/folder python bench/bench_trainer_memory.py   (Fashion-MNIST in folder/fashion_mnist/)
 Without CNN_DATA_DIR it writes 60,000 generated images as IDX files to a
 temporary folder (memory does not depend on the pixels).
 """
@@ -29,6 +29,9 @@ from cnn_core import datasets  # noqa: E402
 
 
 def generated_dataset(folder: Path) -> None:
+    """60,000 + 10,000 random pictures as Fashion-MNIST's IDX files, in ``folder``/fashion_mnist."""
+    folder = folder / "fashion_mnist"
+    folder.mkdir(parents=True, exist_ok=True)
     generator = np.random.default_rng(0)
     for stem, count in zip(datasets.IDX_FILES, (60_000, 60_000, 10_000, 10_000)):
         shape = (count,) if "labels" in stem else (count, 28, 28)

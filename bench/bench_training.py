@@ -16,7 +16,7 @@ its end-of-epoch check costs next to nothing. Each epoch is timed from outside
 
 Run from the project root:
     python bench/bench_training.py --samples 60000 --repeats 4
-With CNN_DATA_DIR set to a folder of Fashion-MNIST IDX files it trains on them;
+With CNN_DATA_DIR set to a folder whose fashion_mnist/ holds the IDX files it trains on them;
 otherwise on generated 28 × 28 images of the same size (speed does not depend
 on the pixels).
 """

@@ -2,14 +2,15 @@
 
 Without a folder, :func:`load_dataset` uses Keras' loaders, which download the
 data once and cache it under ``~/.keras/datasets``. Behind a firewall, put the
-four standard IDX files (as published by Zalando and Yann LeCun, gzipped or
-not) in a folder and pass it as ``data_dir``:
+four standard IDX files of each dataset (as published by Zalando and Yann
+LeCun, gzipped or not) in a subfolder named after it, and pass the folder above
+as ``data_dir``:
 
-    train-images-idx3-ubyte.gz  train-labels-idx1-ubyte.gz
-    t10k-images-idx3-ubyte.gz   t10k-labels-idx1-ubyte.gz
+    data_dir/fashion_mnist/train-images-idx3-ubyte.gz  (and the other three)
+    data_dir/mnist/train-images-idx3-ubyte.gz          (and the other three)
 
-The folder may hold them directly, or in a subfolder named after the dataset
-(``fashion_mnist/`` or ``mnist/``), so one folder can serve both.
+Both datasets' files have the same names, so a dataset is read only from its
+own subfolder: files lying in ``data_dir`` itself are never taken for either.
 TensorFlow is imported only when Keras' loaders are used.
 """
 
@@ -31,8 +32,7 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
 #: Where each dataset's IDX files can be downloaded by hand.
 SOURCES = {
     "fashion_mnist": "https://github.com/zalandoresearch/fashion-mnist#get-the-data",
-    "mnist": "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz (or the IDX files of "
-             "http://yann.lecun.com/exdb/mnist/)",
+    "mnist": "https://ossci-datasets.s3.amazonaws.com/mnist/ (a mirror of http://yann.lecun.com/exdb/mnist/)",
 }
 #: The four files of a dataset folder, without the optional ``.gz``.
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
@@ -56,8 +56,9 @@ def load_dataset(name: str = "fashion_mnist", data_dir: str | os.PathLike | None
     ----------
     name : {"fashion_mnist", "mnist"}
     data_dir : str or path, optional
-        A folder with the four IDX files (see the module docstring). Without
-        it, Keras downloads the dataset (once) or reads its cache.
+        A folder whose subfolder ``name`` holds the four IDX files (see the
+        module docstring). Without it, Keras downloads the dataset (once) or
+        reads its cache.
 
     Returns
     -------
@@ -72,18 +73,40 @@ def load_dataset(name: str = "fashion_mnist", data_dir: str | os.PathLike | None
         (the message names the file).
     DatasetUnavailableError
         When no folder is given and Keras cannot download the data, or the
-        folder lacks a file; the message says how to provide the files.
+        folder lacks the dataset's subfolder or one of its files; the message
+        says how to provide them.
     """
     if name not in CLASS_NAMES:
         raise ValueError(f"name must be one of {', '.join(CLASS_NAMES)}. Received: name={name!r}")
     if data_dir is None:
         (x_train, y_train), (x_test, y_test) = _download(name)
     else:
-        folder = _dataset_folder(Path(data_dir), name)
-        x_train, y_train, x_test, y_test = (read_idx(_find_file(folder, stem, name)) for stem in IDX_FILES)
+        x_train, y_train, x_test, y_test = (read_idx(path) for path in dataset_files(name, data_dir))
     for images, labels, split in ((x_train, y_train, "training"), (x_test, y_test, "test")):
         _check_split(images, labels, split, name)
     return (x_train, y_train), (x_test, y_test), CLASS_NAMES[name]
+
+
+def dataset_files(name: str, data_dir: str | os.PathLike) -> tuple[Path, ...]:
+    """The four IDX files :func:`load_dataset` reads for ``name``, in the order of :data:`IDX_FILES`.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When ``data_dir`` has no subfolder ``name`` (saying so when IDX files
+        lie in ``data_dir`` itself, whose dataset cannot be told), or the
+        subfolder lacks a file.
+    """
+    data_dir = Path(data_dir)
+    folder = data_dir / name
+    if not folder.is_dir():
+        loose = sorted(path.name for path in data_dir.glob("*-idx?-ubyte*")) if data_dir.is_dir() else []
+        found = (f"{data_dir} holds IDX files itself ({', '.join(loose[:4])}), but Fashion-MNIST and MNIST use "
+                 f"the same file names, so they are read only from a subfolder named after their dataset. "
+                 if loose else f"{data_dir} has no subfolder {name}. ")
+        raise DatasetUnavailableError(f"{found}Put the four IDX files of {name} in {folder}; they can be "
+                                      f"downloaded from {SOURCES[name]}.")
+    return tuple(_find_file(folder, stem, name) for stem in IDX_FILES)
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
@@ -222,13 +245,9 @@ def _download(name: str) -> tuple[Split, Split]:
         raise DatasetUnavailableError(
             f"{name} could not be downloaded ({type(error).__name__}: {error}). Without internet access, "
             f"download its four IDX files ({', '.join(IDX_FILES)}, gzipped or not) from {SOURCES[name]} on "
-            "another machine, put them in a folder, and set the CNN_DATA_DIR environment variable to it "
-            "(or to a folder holding them in a subfolder named " f"{name})."
+            f"another machine, put them in a folder named {name}, and set the CNN_DATA_DIR environment variable "
+            "to the folder that holds it."
         ) from None
-
-
-def _dataset_folder(data_dir: Path, name: str) -> Path:
-    return data_dir / name if (data_dir / name).is_dir() else data_dir
 
 
 def _find_file(folder: Path, stem: str, name: str) -> Path:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from cnn_core import datasets, model_store, models, training
 from ui import entry, session_watch, sources, url_settings
+from ui.text import plain
 from ui import trainer_controls as controls
 from ui import trainer_views as views
 
@@ -35,6 +36,7 @@ try:
 except (datasets.DatasetUnavailableError, ValueError) as error:
     st.error(controls.describe_dataset_error(error, data_settings.name))
     st.stop()
+st.sidebar.caption(plain(data.source))
 
 try:
     if preset == controls.CUSTOM:

@@ -10,8 +10,8 @@ from tests.conftest import learnable_images, write_dataset
 
 
 @pytest.mark.parametrize("gzipped", [True, False])
-def test_load_dataset_reads_the_four_idx_files_of_a_folder(tmp_path, gzipped):
-    write_dataset(tmp_path, count=40, gzipped=gzipped)
+def test_load_dataset_reads_the_four_idx_files_of_the_datasets_subfolder(tmp_path, gzipped):
+    write_dataset(tmp_path / "fashion_mnist", count=40, gzipped=gzipped)
     (x_train, y_train), (x_test, y_test), class_names = datasets.load_dataset("fashion_mnist", tmp_path)
     expected_images, expected_labels = learnable_images(40, seed=0)
     np.testing.assert_array_equal(x_train, expected_images)
@@ -20,10 +20,32 @@ def test_load_dataset_reads_the_four_idx_files_of_a_folder(tmp_path, gzipped):
     assert class_names[0] == "T-shirt/top" and class_names[9] == "Ankle boot"
 
 
-def test_load_dataset_prefers_a_subfolder_named_after_the_dataset(tmp_path):
+def test_one_folder_serves_both_datasets_each_from_its_own_subfolder(tmp_path):
     write_dataset(tmp_path / "mnist", count=10)
+    write_dataset(tmp_path / "fashion_mnist", count=30)
     (x_train, _), _, class_names = datasets.load_dataset("mnist", tmp_path)
     assert len(x_train) == 10 and class_names == tuple("0123456789")
+    assert len(datasets.load_dataset("fashion_mnist", tmp_path)[0][0]) == 30
+
+
+@pytest.mark.parametrize("name", ["mnist", "fashion_mnist"])
+def test_files_lying_in_the_folder_itself_are_never_taken_for_a_dataset(tmp_path, name):
+    write_dataset(tmp_path, count=10)  # Fashion-MNIST's files, say: nothing in them tells
+    with pytest.raises(datasets.DatasetUnavailableError,
+                       match=f"holds IDX files itself .*read only from a subfolder named after their dataset.*"
+                             f"Put the four IDX files of {name} in {tmp_path / name}"):
+        datasets.load_dataset(name, tmp_path)
+
+
+def test_dataset_files_names_the_four_files_read(tmp_path):
+    write_dataset(tmp_path / "mnist", count=10, gzipped=False)
+    assert datasets.dataset_files("mnist", tmp_path) == tuple(tmp_path / "mnist" / stem for stem in datasets.IDX_FILES)
+
+
+def test_the_mnist_hint_names_idx_files_which_the_folder_loader_reads(tmp_path):
+    with pytest.raises(datasets.DatasetUnavailableError) as caught:
+        datasets.load_dataset("mnist", tmp_path)
+    assert "mnist.npz" not in str(caught.value) and "ossci-datasets.s3.amazonaws.com/mnist" in str(caught.value)
 
 
 def test_read_idx_rejects_a_wrong_magic_number_naming_the_file(tmp_path):
@@ -51,20 +73,26 @@ def test_read_idx_rejects_a_broken_gzip_stream(tmp_path):
 
 
 def test_load_dataset_rejects_labels_that_do_not_match_the_images(tmp_path):
-    write_dataset(tmp_path, count=10)
-    datasets.write_idx(tmp_path / "train-labels-idx1-ubyte.gz", np.zeros(9, np.uint8))
+    write_dataset(tmp_path / "fashion_mnist", count=10)
+    datasets.write_idx(tmp_path / "fashion_mnist" / "train-labels-idx1-ubyte.gz", np.zeros(9, np.uint8))
     with pytest.raises(ValueError, match="training set of fashion_mnist has 10 images but 9 labels"):
         datasets.load_dataset("fashion_mnist", tmp_path)
 
 
 def test_load_dataset_rejects_images_that_are_not_28_by_28(tmp_path):
-    write_dataset(tmp_path, count=10)
-    datasets.write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", np.zeros((5, 32, 32), np.uint8))
+    write_dataset(tmp_path / "fashion_mnist", count=10)
+    datasets.write_idx(tmp_path / "fashion_mnist" / "t10k-images-idx3-ubyte.gz", np.zeros((5, 32, 32), np.uint8))
     with pytest.raises(ValueError, match="test images of fashion_mnist must be 28 × 28"):
         datasets.load_dataset("fashion_mnist", tmp_path)
 
 
-def test_a_folder_without_the_files_says_how_to_provide_them(tmp_path):
+def test_a_folder_without_the_subfolder_says_how_to_provide_it(tmp_path):
+    with pytest.raises(datasets.DatasetUnavailableError, match="has no subfolder fashion_mnist.*downloaded from"):
+        datasets.load_dataset("fashion_mnist", tmp_path)
+
+
+def test_a_subfolder_without_a_file_names_it(tmp_path):
+    (tmp_path / "fashion_mnist").mkdir()
     with pytest.raises(datasets.DatasetUnavailableError, match="has no train-images-idx3-ubyte.gz.*downloaded from"):
         datasets.load_dataset("fashion_mnist", tmp_path)
 

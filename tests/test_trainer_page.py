@@ -62,17 +62,33 @@ def test_without_data_the_page_explains_how_to_provide_it(app, tmp_path, monkeyp
     st.cache_resource.clear()
     page = app.switch_page(PAGE).run()
     assert not page.exception
-    assert "has no train-images-idx3-ubyte.gz" in page.error[0].value and "downloaded from" in page.error[0].value
+    assert "has no subfolder fashion_mnist" in page.error[0].value and "downloaded from" in page.error[0].value
 
 
 def test_a_corrupt_file_is_named_on_the_page(app, tmp_path, monkeypatch):
-    write_dataset(tmp_path, count=20)
-    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(b"garbage")
+    write_dataset(tmp_path / "fashion_mnist", count=20)
+    (tmp_path / "fashion_mnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(b"garbage")
     monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))
     st.cache_resource.clear()
     page = app.switch_page(PAGE).run()
     assert not page.exception
     assert "t10k-labels-idx1-ubyte.gz" in page.error[0].value
+
+
+def test_the_page_says_which_files_it_read(trainer):
+    shown = " ".join(caption.value for caption in trainer.sidebar.caption).replace("\\", "")
+    assert "Read from CNN_DATA_DIR/fashion_mnist/: train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz" in shown
+
+
+def test_mnist_is_never_read_from_fashion_mnist_files(app, tmp_path, monkeypatch):
+    write_dataset(tmp_path, count=20)  # a flat folder: the README once allowed it for Fashion-MNIST
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    page = app.switch_page(PAGE).run()
+    page = page.radio(key="trainer_dataset").set_value("mnist").run()
+    assert not page.exception
+    assert "holds IDX files itself" in page.error[0].value.replace("\\", "")
+    assert "train" not in [button.key for button in page.button]
 
 
 def test_a_tiny_training_runs_to_the_end_and_shows_the_results(trainer):

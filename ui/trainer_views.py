@@ -41,6 +41,7 @@ class Data:
 
     name: str
     class_names: tuple[str, ...]
+    source: str  # which files were read, for the page to say
     train_inputs: np.ndarray  # (N, 28, 28, 1) float32 in [0, 1]
     train_labels: np.ndarray  # (N,) uint8
     test_images: np.ndarray  # (M, 28, 28) uint8
@@ -68,8 +69,13 @@ class Trained:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def load_data(name: str, train_size: int | None, data_dir: str | None) -> Data:
     (x_train, y_train), (x_test, y_test), class_names = datasets.load_dataset(name, data_dir)
+    if data_dir is None:
+        source = "Read from Keras' copy in ~/.keras/datasets (downloaded once)."
+    else:
+        files = ", ".join(path.name for path in datasets.dataset_files(name, data_dir))
+        source = f"Read from CNN_DATA_DIR/{name}/: {files}."
     x_train, y_train = datasets.subset(x_train, y_train, train_size, seed=0)
-    return Data(name, class_names, datasets.to_model_input(x_train), y_train, x_test,
+    return Data(name, class_names, source, datasets.to_model_input(x_train), y_train, x_test,
                 datasets.to_model_input(x_test), y_test)
 
 
