@@ -6,6 +6,7 @@ from cnn_core import datasets, model_store, models, training
 from ui import entry, session_watch, sources, url_settings
 from ui.text import plain
 from ui import trainer_controls as controls
+from ui import trainer_handover as handover
 from ui import trainer_views as views
 
 entry.require_app_entry_point()
@@ -27,7 +28,9 @@ with st.sidebar:
 
 st.header("1. The model")
 preset = controls.architecture_choice(link)
-link.publish()
+handover.take_over(link.private(handover.RUN_PARAMETER))
+trained: views.Trained | None = st.session_state.get(views.SESSION_KEY)
+link.publish({handover.RUN_PARAMETER: trained.run_token} if trained and trained.run_token else None)
 link.show_notes()
 
 try:
@@ -50,27 +53,35 @@ except ValueError as error:
     st.stop()
 
 st.header("2. Training")
-trained: views.Trained | None = st.session_state.get(views.SESSION_KEY)
+handover.show_note()
 active = bool(trained and trained.run and trained.run.snapshot().is_active)
 
 
 def start_training() -> None:
     import keras
 
+    handover.forget_note()
     keras.utils.set_random_seed(config.seed)  # the starting weights
     model = models.build_model(spec)
     models.compile_model(model, config.optimizer, config.learning_rate)
     train, validation = training.validation_data(data.train_inputs, data.train_labels, data.test_inputs,
                                                  data.test_labels, config.validation_split)
     run = training.TrainingRun(model, train, validation, config, views.training_slots())
-    st.session_state[views.SESSION_KEY] = views.Trained(model, spec, data.name, data.class_names, run)
+    started = views.Trained(model, spec, data.name, data.class_names, run)
+    st.session_state[views.SESSION_KEY] = started
     run.start()
-    session_watch.stop_when_tab_closes(run)
+    started.run_token = session_watch.watch(run, started)
 
 
-def continue_training(run: training.TrainingRun, epochs: int) -> None:
-    run.continue_training(epochs)
-    session_watch.stop_when_tab_closes(run)
+def continue_training(continued: views.Trained, epochs: int) -> None:
+    handover.forget_note()
+    continued.run.continue_training(epochs)
+    continued.run_token = session_watch.watch(continued.run, continued, continued.run_token)
+
+
+def load_saved(name: str) -> None:
+    handover.forget_note()
+    views.load_into_session(name)
 
 
 columns = st.columns([1, 1, 2])
@@ -83,7 +94,7 @@ if trained and trained.run:
                       help="Stops after the current batch; the model keeps what it has learned so far.")
     more = columns[2].number_input("More epochs", 1, 50, 2, key="more_epochs", disabled=active,
                                    help="Continue training the current model from where it stopped.")
-    columns[2].button("Continue", disabled=active, on_click=continue_training, args=(trained.run, int(more)),
+    columns[2].button("Continue", disabled=active, on_click=continue_training, args=(trained, int(more)),
                       icon=":material/fast_forward:", key="continue")
     views.progress_section(trained)
 elif trained:
@@ -97,8 +108,7 @@ with st.expander("Saved models"):
     saved = model_store.saved_models()
     if saved:
         chosen = st.selectbox("Saved model", saved, key="saved_model", help="Models saved on this server.")
-        st.button("Load to inspect", disabled=active, key="load_saved", on_click=views.load_into_session,
-                  args=(chosen,))
+        st.button("Load to inspect", disabled=active, key="load_saved", on_click=load_saved, args=(chosen,))
     else:
         st.caption("None yet: train a model, then save it under Save and code.")
 

@@ -1,5 +1,6 @@
 """Strangers sharing one server: the training cap queues, and a closed tab gives its place back."""
 
+import re
 import time
 
 import pytest
@@ -39,6 +40,8 @@ def test_closing_a_training_tab_lets_the_queued_training_start(browser, one_plac
         second.get_by_text("this server runs one training at once").wait_for()
         second.get_by_text("you are number 1 in line").wait_for()
 
+        address = first.url  # holds the training's token
+        assert re.search(r"[?&]run=[\w-]{20,}", address), address
         closed_at = time.monotonic()
         first_context.close()
         # Running, or already done: one short epoch can start and end between two redraws of the queued page.
@@ -47,5 +50,45 @@ def test_closing_a_training_tab_lets_the_queued_training_start(browser, one_plac
         waited = time.monotonic() - closed_at
         # The grace period, one batch, and one redraw of the queued page (every 2 s), with room for a busy CI.
         assert waited < session_watch.GRACE_SECONDS + 15, f"the queued training started {waited:.1f} s after"
+
+        # The closed tab's address, opened again, gets its model back and is told why the training stopped.
+        again_context, again = _tab(browser)
+        again.goto(address)
+        again.get_by_text("was reloaded or closed while this model was training, so the training stopped").wait_for()
+        again.get_by_role("button", name="Continue").wait_for()
+        again_context.close()
     finally:
         second_context.close()
+
+
+def test_a_reload_during_training_carries_the_training_on(browser, one_place_server):
+    context, tab = _tab(browser)
+    try:
+        open_trainer(tab, one_place_server, epochs=50)
+        tab.get_by_text("examples per second").first.wait_for()
+        tab.wait_for_url(re.compile(r"[?&]run="))
+        tab.reload()
+        tab.get_by_text("the training carried on, and here it is").wait_for()
+        tab.get_by_text("examples per second").first.wait_for()  # still training, in the new session
+        assert tab.get_by_text("Press Train a new model").count() == 0
+
+        # A classmate opening the same address while this tab trains gets a fresh page, not this training.
+        other_context, other = _tab(browser)
+        other.goto(tab.url)
+        other.get_by_text("Press Train a new model to start").wait_for()
+        other.wait_for_url(lambda url: "run=" not in url)
+        other_context.close()
+        tab.get_by_role("button", name="Stop", exact=True).click()
+        tab.get_by_text("Stopped. The model keeps the weights trained so far.").wait_for()
+    finally:
+        context.close()
+
+
+def test_an_address_whose_training_is_gone_says_nothing_was_kept(browser, one_place_server):
+    context, tab = _tab(browser)
+    try:
+        tab.goto(f"{one_place_server}/trainer?run=a-token-this-server-never-gave")
+        tab.get_by_text("names a training that is no longer on this server").wait_for()
+        tab.get_by_text("Press Train a new model to start").wait_for()
+    finally:
+        context.close()

@@ -59,6 +59,7 @@ class Trained:
     class_names: tuple[str, ...]
     run: training.TrainingRun | None = None
     label: str = ""
+    run_token: str | None = None  # names the run in the page address, so that a reload finds it again
     evaluation_cache: dict = field(default_factory=dict)  # weights version -> training.Evaluation
 
     def weights_version(self) -> int:

@@ -73,6 +73,7 @@ class UrlSettings:
             st.session_state[state_key] = _read_link()
         self._link: _Link = st.session_state[state_key]
         self._settings = frozenset(settings)
+        self._private: set[str] = set()
         self._linked: dict[str, _Linked] = {}
         self._from_link: dict[str, str] = {}  # name -> token of a usable value from the link
 
@@ -134,10 +135,18 @@ class UrlSettings:
         self._from_link[name] = token(value)
         return value
 
+    def private(self, name: str) -> str | None:
+        """A parameter of this tab's own, not a setting to share (the Trainer's training token).
+
+        Its value in the link the session arrived with, or None; it gets no note.
+        """
+        self._private.add(name)
+        return self._link.parameters.get(name)
+
     # ----- after the widgets -----
 
-    def publish(self) -> None:
-        """Write the linked settings that differ from their defaults into the page URL."""
+    def publish(self, private: Mapping[str, str] | None = None) -> None:
+        """Write the linked settings that differ from their defaults, and ``private``, into the page URL."""
         wanted = {}
         for name, linked in self._linked.items():
             value = st.session_state.get(linked.key, linked.default)
@@ -147,6 +156,7 @@ class UrlSettings:
                            if text != self._linked[name].token(self._linked[name].default)}
         if wanted != linked_settings:
             self._link.changed = True
+        wanted.update(private or {})
         if wanted != st.query_params.to_dict():
             st.query_params.from_dict(wanted)
 
@@ -156,7 +166,7 @@ class UrlSettings:
             return
         notes = list(self._link.refused.values())
         for name in self._link.parameters:
-            if name not in self._linked and name not in self._link.refused:
+            if name not in self._linked and name not in self._link.refused and name not in self._private:
                 why = "not used with these settings" if name in self._settings else "not a setting of this page"
                 notes.append(f"{_quote(name)} ({why})")
         if notes:
