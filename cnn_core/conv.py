@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from cnn_core import kernels
+from cnn_core import checks, kernels
 
 #: "valid" (no padding), "same" (Keras: output length ceil(n / stride)), or a
 #: number of zero rows and columns added on every side.
@@ -157,7 +157,8 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, stride: SizeLike = 1,
         # Output (i, j) then sits at (i * stride_y, j * stride_x) of the result.
         anchor = (left, top)
     else:
-        source = cv2.copyMakeBorder(source, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0)
+        bordered = cv2.copyMakeBorder(source, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0)
+        source = bordered.reshape(bordered.shape[:2] + image.shape[2:])  # OpenCV drops a channel axis of 1
         anchor = (0, 0)
     full = _per_channel(source, lambda plane: cv2.filter2D(  # (H, W[, C]): every stride-1 position
         plane, cv2.CV_32F, kernel, anchor=anchor, borderType=cv2.BORDER_CONSTANT))
@@ -392,10 +393,10 @@ def _check_positive_int(value: int, name: str) -> None:
 
 
 def _is_positive_int(value: object) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
+    return checks.is_whole_number(value) and value >= 1
 
 
 def _check_padding(padding: Padding) -> None:
-    is_count = isinstance(padding, (int, np.integer)) and not isinstance(padding, bool) and padding >= 0
+    is_count = checks.is_whole_number(padding) and padding >= 0
     if not (is_count or padding in ("valid", "same")):
         raise ValueError(f'padding must be "valid", "same" or an integer >= 0. Received: padding={padding!r}')

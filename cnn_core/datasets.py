@@ -23,6 +23,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from cnn_core import checks
+
 #: Class names of each dataset, in label order.
 CLASS_NAMES: dict[str, tuple[str, ...]] = {
     "fashion_mnist": ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -179,10 +181,10 @@ def subset(images: np.ndarray, labels: np.ndarray, size: int | None, seed: int =
 
     Returns the images and labels in a shuffled order that depends only on ``seed``.
     """
+    if size is not None and not (checks.is_whole_number(size) and size >= 1):
+        raise ValueError(f"size must be a whole number of at least 1, or None. Received: size={size!r}")
     if size is None or size >= len(labels):
         return images, labels
-    if size < 1:
-        raise ValueError(f"size must be at least 1. Received: size={size}")
     generator = np.random.default_rng(seed)
     classes, counts = np.unique(labels, return_counts=True)
     shares = size * counts / len(labels)

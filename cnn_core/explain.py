@@ -8,6 +8,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from cnn_core import checks
+
 
 def grad_cam(model, batch: np.ndarray, class_index: int, layer_name: str | None = None) -> np.ndarray:
     """Where in the picture the evidence for one class lies (Grad-CAM).
@@ -43,7 +45,7 @@ def grad_cam(model, batch: np.ndarray, class_index: int, layer_name: str | None 
     if batch.ndim != 4 or batch.shape[0] != 1:
         raise ValueError(f"batch must hold one input, shape (1, H, W, C). Received: shape={batch.shape}")
     classes = model.output_shape[-1]
-    if not (isinstance(class_index, (int, np.integer)) and 0 <= class_index < classes):
+    if not (checks.is_whole_number(class_index) and 0 <= class_index < classes):
         raise ValueError(f"class_index must be from 0 to {classes - 1}. Received: class_index={class_index!r}")
     layer = model.get_layer(layer_name) if layer_name else _last_conv_layer(model)
     head = model.layers[-1]
@@ -102,6 +104,9 @@ def tile_channels(feature_maps: np.ndarray, count: int = 16, columns: int = 4) -
     Channels are separated by a one-pixel NaN gap. Returns float32 of shape
     (rows * (h + 1) - 1, columns * (w + 1) - 1).
     """
+    for name, value in (("count", count), ("columns", columns)):
+        if not (checks.is_whole_number(value) and value >= 1):
+            raise ValueError(f"{name} must be a whole number of at least 1. Received: {name}={value!r}")
     height, width, channels = feature_maps.shape
     count = min(count, channels)
     rows = -(-count // columns)

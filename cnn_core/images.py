@@ -19,6 +19,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
+from cnn_core import checks, conv
+
 #: Anything :func:`load_image` reads: raw bytes, a path, or an open binary file.
 ImageSource = bytes | bytearray | str | os.PathLike | BinaryIO
 
@@ -83,7 +85,7 @@ def load_image(source: ImageSource, max_side: int | None = None, wait: bool = Tr
     DecoderBusyError
         Only with ``wait=False``, as above.
     """
-    if max_side is not None and not (isinstance(max_side, int) and max_side >= 1):
+    if max_side is not None and not (checks.is_whole_number(max_side) and max_side >= 1):
         raise ValueError(f"max_side must be an integer >= 1 or None. Received: max_side={max_side!r}")
     with _open(source) as image:
         if max_side is not None:
@@ -180,13 +182,13 @@ def edge_retention(reference: np.ndarray, image: np.ndarray, edge_fraction: floa
     if reference.shape != image.shape or np.ndim(reference) != 2:
         raise ValueError(f"Both images must be 2-D with the same shape. "
                          f"Received: {np.shape(reference)} and {np.shape(image)}")
-    reference_strength = _gradient_magnitude(reference)
+    reference_strength = conv.gradient_magnitude(reference, padding="same")
     threshold = np.quantile(reference_strength, 1 - edge_fraction)
     edges = reference_strength >= threshold
     reference_mean = reference_strength[edges].mean()
     if reference_mean == 0:
         raise ValueError("The reference image is flat: it has no edges to compare.")
-    return float(_gradient_magnitude(image)[edges].mean() / reference_mean)
+    return float(conv.gradient_magnitude(image, padding="same")[edges].mean() / reference_mean)
 
 
 def to_display(feature_map: np.ndarray) -> np.ndarray:
@@ -360,8 +362,3 @@ def _pixels(rgb: Image.Image) -> np.ndarray:
     for top in range(0, height, rows):
         pixels[top : top + rows] = np.asarray(rgb.crop((0, top, width, min(top + rows, height))))
     return pixels
-
-
-def _gradient_magnitude(image: np.ndarray) -> np.ndarray:
-    image = np.asarray(image, dtype=np.float32)
-    return np.hypot(cv2.Sobel(image, cv2.CV_32F, 1, 0), cv2.Sobel(image, cv2.CV_32F, 0, 1))

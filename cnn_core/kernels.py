@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from cnn_core import checks
+
 #: The largest kernel the custom editor and the presets offer.
 MAX_KERNEL_SIZE = 15
 
@@ -92,8 +94,7 @@ def make_kernel(name: str, size: int = 3, sigma: float | None = None) -> np.ndar
     if name not in KERNELS:
         raise ValueError(f"Unknown kernel name. Valid names: {', '.join(KERNELS)}. Received: name={name!r}")
     info = KERNELS[name]
-    is_integer = isinstance(size, (int, np.integer)) and not isinstance(size, bool)
-    if not is_integer or size not in info.sizes:
+    if not checks.is_whole_number(size) or size not in info.sizes:
         raise ValueError(f"The {name} kernel comes in sizes {_describe_sizes(info.sizes)}. Received: size={size!r}")
     if sigma is not None and not info.uses_sigma:
         raise ValueError(f"sigma applies only to the gaussian kernel. Received: name={name!r}, sigma={sigma!r}")

@@ -9,10 +9,9 @@ TensorFlow, and refuses an architecture that cannot work before Keras sees it.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import asdict, dataclass, field, fields
 
-from cnn_core import conv
+from cnn_core import checks, conv
 
 ACTIVATIONS = ("relu", "elu", "gelu", "tanh", "sigmoid")
 PADDINGS = ("valid", "same")
@@ -196,11 +195,15 @@ def compile_model(model, optimizer: str = "adam", learning_rate: float = 1e-3) -
     makers = {"adam": lambda: keras.optimizers.Adam(learning_rate),
               "sgd": lambda: keras.optimizers.SGD(learning_rate, momentum=0.9),
               "rmsprop": lambda: keras.optimizers.RMSprop(learning_rate)}
+    check_optimizer(optimizer)
+    checks.check_learning_rate(learning_rate)
+    model.compile(optimizer=makers[optimizer](), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+
+def check_optimizer(optimizer: object) -> None:
+    """Raise ValueError unless ``optimizer`` is one of :data:`OPTIMIZERS`."""
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
-    if not (isinstance(learning_rate, (int, float)) and 0 < learning_rate <= 1):
-        raise ValueError(f"learning_rate must be in (0, 1]. Received: learning_rate={learning_rate!r}")
-    model.compile(optimizer=makers[optimizer](), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
 def spec_to_dict(spec: Architecture) -> dict:
@@ -262,19 +265,19 @@ def _check_spec(spec: Architecture, input_shape: tuple[int, int, int], num_class
         raise ValueError(f"spec must be an Architecture or a preset name. Received: {type(spec).__name__}")
     if len(input_shape) != 3 or min(input_shape) < 1:
         raise ValueError(f"input_shape must be (height, width, channels). Received: {input_shape!r}")
-    check_whole_number("num_classes", num_classes, 2, 1000)
-    check_whole_number("the number of conv blocks", len(spec.conv_blocks), 1, 8)
+    checks.check_whole_number("num_classes", num_classes, 2, 1000)
+    checks.check_whole_number("the number of conv blocks", len(spec.conv_blocks), 1, 8)
     if spec.activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}. Received: {spec.activation!r}")
-    check_rate("dense dropout_rate", spec.dense_dropout_rate)
+    checks.check_rate("dense dropout_rate", spec.dense_dropout_rate)
     for number, units in enumerate(spec.dense_units, start=1):
-        check_whole_number(f"dense_{number} units", units, 1, 4096)
+        checks.check_whole_number(f"dense_{number} units", units, 1, 4096)
     for number, block in enumerate(spec.conv_blocks, start=1):
-        check_whole_number(f"conv_{number} filters", block.filters, 1, 512)
-        check_whole_number(f"conv_{number} kernel_size", block.kernel_size, 1, 15)
-        check_whole_number(f"conv_{number} stride", block.stride, 1, 8)
-        check_whole_number(f"pool_{number} size", block.pool_size, 1, 8)
-        check_rate(f"dropout_{number} rate", block.dropout_rate)
+        checks.check_whole_number(f"conv_{number} filters", block.filters, 1, 512)
+        checks.check_whole_number(f"conv_{number} kernel_size", block.kernel_size, 1, 15)
+        checks.check_whole_number(f"conv_{number} stride", block.stride, 1, 8)
+        checks.check_whole_number(f"pool_{number} size", block.pool_size, 1, 8)
+        checks.check_rate(f"dropout_{number} rate", block.dropout_rate)
         if not isinstance(block.batch_norm, bool):
             raise ValueError(f"conv_{number} batch_norm must be true or false. Received: {block.batch_norm!r}")
         if block.padding not in PADDINGS:
@@ -282,16 +285,3 @@ def _check_spec(spec: Architecture, input_shape: tuple[int, int, int], num_class
         if block.pooling not in POOLINGS:
             raise ValueError(f"pool_{number} pooling must be one of {', '.join(POOLINGS)}. "
                              f"Received: {block.pooling!r}")
-
-
-def check_whole_number(name: str, value: object, low: int, high: int) -> None:
-    """Raise ValueError unless ``value`` is a whole number (not a bool) from ``low`` to ``high``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}. Received: {value!r}")
-
-
-def check_rate(name: str, value: object) -> None:
-    """Raise ValueError unless ``value`` is a real number (not a bool) at least 0 and below 1."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be at least 0 and below 1. Received: {value!r}")
-

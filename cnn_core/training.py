@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cnn_core import models
+from cnn_core import checks, models
 
 #: The states of a run, in the order they usually happen.
 STATES = ("queued", "running", "stopped", "finished", "failed")
@@ -45,14 +45,11 @@ class TrainingConfig:
 
     def __post_init__(self) -> None:
         for name, low, high in (("epochs", 1, 1000), ("batch_size", 1, 65536), ("seed", 0, 2**31 - 1)):
-            models.check_whole_number(name, getattr(self, name), low, high)
-        if self.optimizer not in models.OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(models.OPTIMIZERS)}. "
-                             f"Received: {self.optimizer!r}")
-        if not 0 < self.learning_rate <= 1:
-            raise ValueError(f"learning_rate must be in (0, 1]. Received: {self.learning_rate!r}")
-        models.check_rate("validation_split", self.validation_split)
-        if self.patience is not None and not (isinstance(self.patience, (int, np.integer)) and self.patience >= 1):
+            checks.check_whole_number(name, getattr(self, name), low, high)
+        models.check_optimizer(self.optimizer)
+        checks.check_learning_rate(self.learning_rate)
+        checks.check_rate("validation_split", self.validation_split)
+        if self.patience is not None and not (checks.is_whole_number(self.patience) and self.patience >= 1):
             raise ValueError(f"patience must be a whole number >= 1, or None. Received: {self.patience!r}")
 
 
@@ -215,7 +212,7 @@ class TrainingRun:
 
     def continue_training(self, epochs: int) -> None:
         """Train ``epochs`` more epochs from the current weights; early stopping starts afresh."""
-        if not (isinstance(epochs, (int, np.integer)) and 1 <= epochs <= 1000):
+        if not (checks.is_whole_number(epochs) and 1 <= epochs <= 1000):
             raise ValueError(f"epochs must be a whole number from 1 to 1000. Received: epochs={epochs!r}")
         self._launch(len(self._epochs) + epochs)
 

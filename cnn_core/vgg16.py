@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from cnn_core import images
+from cnn_core import checks, images
 from cnn_core.paths import MODELS_DIR
 
 VGG16_INPUT_SIZE = (224, 224)
@@ -136,7 +136,7 @@ def top_k(probabilities: np.ndarray, k: int = 5) -> list[Prediction]:
     probabilities = np.asarray(probabilities, dtype=np.float64).reshape(-1)
     if probabilities.shape != (1000,):
         raise ValueError(f"Expected 1000 class probabilities for one photo. Received: {probabilities.size}")
-    if not (isinstance(k, int) and 1 <= k <= 1000):
+    if not (checks.is_whole_number(k) and 1 <= k <= 1000):
         raise ValueError(f"k must be an integer from 1 to 1000. Received: k={k!r}")
     names = class_names()
     best = np.argsort(-probabilities, kind="stable")[:k]

@@ -68,6 +68,17 @@ def test_conv2d_shape_follows_the_formula_and_values_match_a_slow_reference(case
 
 
 @SETTINGS
+@given(conv_cases(), st.integers(1, 5))
+def test_conv2d_keeps_a_channel_axis_for_every_stride_padding_and_kernel(case, channels):
+    image, kernel, stride, padding = case
+    stacked = np.repeat(image[..., None], channels, axis=2)  # (H, W, C), C from 1
+    result = conv.conv2d(stacked, kernel, stride=stride, padding=padding)
+    flat = conv.conv2d(image, kernel, stride=stride, padding=padding)
+    assert result.shape == flat.shape + (channels,)
+    np.testing.assert_allclose(result[..., -1], flat, rtol=1e-5, atol=1e-3)
+
+
+@SETTINGS
 @given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 4), st.integers(1, 4) | st.none(),
        st.sampled_from(conv.POOLING_MODES), st.integers(0, 2**32 - 1))
 def test_pool2d_shape_follows_the_formula_and_values_match_a_slow_reference(height, width, size, stride, mode, seed):

@@ -102,7 +102,7 @@ def _block(number: int, row: dict) -> models.ConvBlock:
 
 def _units(text: str) -> tuple[int, ...]:
     parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not all(part.isdigit() for part in parts):
+    if not all(part.isascii() and part.isdigit() for part in parts):
         raise ValueError(f"Dense units must be whole numbers separated by commas. Received: {text!r}")
     return tuple(int(part) for part in parts)
 

@@ -84,7 +84,7 @@ def load_data(name: str, train_size: int | None, data_dir: str | None) -> Data:
 def training_slots() -> training.TrainingSlots:
     """One cap for the whole server process: CNN_MAX_TRAININGS, or MAX_CONCURRENT_TRAININGS."""
     setting = os.environ.get("CNN_MAX_TRAININGS", "")
-    capacity = int(setting) if setting.isdigit() and int(setting) >= 1 else MAX_CONCURRENT_TRAININGS
+    capacity = int(setting) if setting.isascii() and setting.isdigit() and int(setting) >= 1 else MAX_CONCURRENT_TRAININGS
     return training.TrainingSlots(capacity)
 
 
