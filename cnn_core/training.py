@@ -3,8 +3,9 @@
 The thread only writes into a lock-protected :class:`TrainingRun`; a page
 reads :meth:`TrainingRun.snapshot` whenever it redraws, and calls
 :meth:`TrainingRun.stop` or :meth:`TrainingRun.continue_training`. Nothing here
-knows about Streamlit. :class:`TrainingSlots` caps how many runs train at once
-in a process; the others wait in line and know their place.
+knows about Streamlit. :class:`~cnn_core.training_slots.TrainingSlots` caps how
+many runs train at once in a process; the others wait in line and know their
+place. :func:`start_training` is the whole start: seed, build, compile, split, train.
 
 TensorFlow is imported only when a run starts.
 """
@@ -14,16 +15,14 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from cnn_core import checks, models
-
-#: The states of a run, in the order they usually happen.
-STATES = ("queued", "running", "stopped", "finished", "failed")
-
+from cnn_core.training_data import PreparedData, validation_data
+from cnn_core.training_progress import ACTIVE_STATES, EpochResult, RunState, Snapshot
+from cnn_core.training_slots import TrainingSlots
 
 @dataclass(frozen=True)
 class TrainingConfig:
@@ -51,112 +50,6 @@ class TrainingConfig:
         checks.check_rate("validation_split", self.validation_split)
         if self.patience is not None and not (checks.is_whole_number(self.patience) and self.patience >= 1):
             raise ValueError(f"patience must be a whole number >= 1, or None. Received: {self.patience!r}")
-
-
-@dataclass(frozen=True)
-class EpochResult:
-    """Metrics of one epoch; the validation ones are None for an epoch stopped midway."""
-
-    epoch: int  # counted from 1
-    loss: float
-    accuracy: float
-    val_loss: float | None
-    val_accuracy: float | None
-    seconds: float
-    complete: bool = True
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A consistent copy of a run's progress, safe to read while the run goes on."""
-
-    state: str
-    queue_position: int  # 1 for the next in line; 0 when not queued
-    epoch: int  # the epoch being trained or last trained, from 1
-    total_epochs: int
-    batch: int  # batches done in the current epoch
-    batches_per_epoch: int
-    samples_per_second: float
-    seconds_left: float | None
-    batch_loss: tuple[float, ...]  # every batch's own loss, in order
-    batch_accuracy: tuple[float, ...]
-    epochs: tuple[EpochResult, ...]
-    best_epoch: int | None  # lowest validation loss so far
-    stopped_early: bool
-    message: str
-
-    @property
-    def is_active(self) -> bool:
-        """Queued or running: the page should keep polling."""
-        return self.state in ("queued", "running")
-
-
-def validation_data(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
-                    validation_split: float) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Split into ``(training, validation)`` pairs: the test set, or the last fraction of the training set."""
-    if validation_split == 0:
-        return (x_train, y_train), (x_test, y_test)
-    held_out = max(1, round(len(y_train) * validation_split))
-    if held_out >= len(y_train):
-        raise ValueError(f"validation_split {validation_split} leaves no training examples of {len(y_train)}.")
-    return (x_train[:-held_out], y_train[:-held_out]), (x_train[-held_out:], y_train[-held_out:])
-
-
-def smooth(values: np.ndarray | list[float], weight: float = 0.9) -> np.ndarray:
-    """An exponential moving average with TensorBoard's start-up correction, float64 of the same length.
-
-    ``weight`` 0 returns the values unchanged; closer to 1 is smoother.
-    """
-    if not 0 <= weight < 1:
-        raise ValueError(f"weight must be at least 0 and below 1. Received: weight={weight!r}")
-    smoothed = np.empty(len(values))
-    average = 0.0
-    for index, value in enumerate(values):
-        average = weight * average + (1 - weight) * value
-        smoothed[index] = average / (1 - weight ** (index + 1))
-    return smoothed
-
-
-class TrainingSlots:
-    """At most ``capacity`` runs train at once; the others wait, first come first served."""
-
-    def __init__(self, capacity: int = 2) -> None:
-        if capacity < 1:
-            raise ValueError(f"capacity must be at least 1. Received: capacity={capacity!r}")
-        self.capacity = capacity
-        self._condition = threading.Condition()
-        self._running: set[int] = set()
-        self._waiting: deque[int] = deque()
-
-    def acquire(self, ticket: int, cancelled: threading.Event) -> bool:
-        """Wait for a slot; False when ``cancelled`` was set while waiting."""
-        with self._condition:
-            self._waiting.append(ticket)
-            try:
-                while not (self._waiting[0] == ticket and len(self._running) < self.capacity):
-                    if cancelled.is_set():
-                        return False
-                    self._condition.wait(timeout=0.2)
-                self._running.add(ticket)
-                return True
-            finally:
-                self._waiting.remove(ticket)
-                self._condition.notify_all()
-
-    def release(self, ticket: int) -> None:
-        with self._condition:
-            self._running.discard(ticket)
-            self._condition.notify_all()
-
-    def position(self, ticket: int) -> int:
-        """1 for the next in line, 2 for the one after, ...; 0 when not waiting."""
-        with self._condition:
-            return self._waiting.index(ticket) + 1 if ticket in self._waiting else 0
-
-    @property
-    def running(self) -> int:
-        with self._condition:
-            return len(self._running)
 
 
 class TrainingRun:
@@ -189,7 +82,7 @@ class TrainingRun:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._state = "stopped"
+        self._state: RunState = "stopped"
         self._message = ""
         self._epoch = 0
         self._total_epochs = 0
@@ -228,7 +121,7 @@ class TrainingRun:
     def is_active(self) -> bool:
         """Queued or running; cheaper than a whole :meth:`snapshot`."""
         with self._lock:
-            return self._state in ("queued", "running")
+            return self._state in ACTIVE_STATES
 
     def snapshot(self) -> Snapshot:
         with self._lock:
@@ -272,7 +165,7 @@ class TrainingRun:
         if not self._epochs:
             # Shuffling and dropout. Only on the first start: seeding TensorFlow also clears its kernel
             # cache, which made every Continue's first batches slow.
-            keras.utils.set_random_seed(self.config.seed)
+            seed_everything(self.config.seed)
         self.model.fit(x_train, y_train, batch_size=self.config.batch_size, epochs=self._total_epochs,
                        initial_epoch=len(self._epochs), shuffle=True, verbose=0,
                        callbacks=[_progress_callback(keras, self)])
@@ -350,6 +243,37 @@ class TrainingRun:
             return self._stopped_early
 
 
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow at once: the starting weights, shuffling and dropout follow."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def start_training(spec: models.Architecture | str, data: PreparedData, config: TrainingConfig,
+                   slots: TrainingSlots | None = None) -> TrainingRun:
+    """Build ``spec`` from seeded weights, compile it, split off the validation data and start training.
+
+    The whole start of a Trainer run in one call: the starting weights depend
+    only on ``config.seed``, the validation set is the test set or the end of
+    the training examples (``config.validation_split``), and the run waits for
+    one of ``slots`` before it trains.
+
+    Raises
+    ------
+    ValueError
+        For an architecture :func:`cnn_core.models.describe` refuses, before anything is built.
+    """
+    seed_everything(config.seed)
+    model = models.build_model(spec, num_classes=len(data.class_names))
+    models.compile_model(model, config.optimizer, config.learning_rate)
+    training, validation = validation_data(data.train_inputs, data.train_labels, data.test_inputs,
+                                           data.test_labels, config.validation_split)
+    run = TrainingRun(model, training, validation, config, slots)
+    run.start()
+    return run
+
+
 def _progress_callback(keras, run: TrainingRun):
     """A Keras callback that feeds ``run`` and stops the fit when ``run`` says so."""
 
@@ -366,59 +290,3 @@ def _progress_callback(keras, run: TrainingRun):
                 self.model.stop_training = True
 
     return Progress()
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """A trained model's answers on a labelled set."""
-
-    probabilities: np.ndarray  # (N, classes) float32
-    labels: np.ndarray  # (N,) int
-    loss: float
-    accuracy: float
-    confusion: np.ndarray = field(repr=False)  # (classes, classes) int64: rows true, columns predicted
-
-    @property
-    def predictions(self) -> np.ndarray:
-        return self.probabilities.argmax(axis=1)
-
-
-def evaluate(model, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 512) -> Evaluation:
-    """Loss, accuracy, every probability and the confusion matrix of ``model`` on ``inputs``."""
-    probabilities = np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0), dtype=np.float32)
-    labels = np.asarray(labels).astype(np.int64)
-    chosen = np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)
-    predictions = probabilities.argmax(axis=1)
-    return Evaluation(probabilities, labels, float(-np.log(chosen).mean()), float((predictions == labels).mean()),
-                      confusion_matrix(labels, predictions, probabilities.shape[1]))
-
-
-def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, num_classes: int) -> np.ndarray:
-    """Counts of (true class, predicted class) pairs: int64 (num_classes, num_classes)."""
-    counts = np.zeros((num_classes, num_classes), np.int64)
-    np.add.at(counts, (np.asarray(labels, np.int64), np.asarray(predictions, np.int64)), 1)
-    return counts
-
-
-def class_report(confusion: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-class precision, recall and F1 (float64, 0 where undefined) and support (int64)."""
-    true_positives = np.diag(confusion).astype(np.float64)
-    predicted, actual = confusion.sum(axis=0), confusion.sum(axis=1)
-    precision = np.divide(true_positives, predicted, out=np.zeros_like(true_positives), where=predicted > 0)
-    recall = np.divide(true_positives, actual, out=np.zeros_like(true_positives), where=actual > 0)
-    total = precision + recall
-    f1 = np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total > 0)
-    return {"precision": precision, "recall": recall, "f1": f1, "support": actual}
-
-
-def mistakes(evaluation: Evaluation, true_class: int | None = None, predicted_class: int | None = None) -> np.ndarray:
-    """Indices of misclassified examples, most confident first, optionally of one (true, predicted) pair."""
-    predictions = evaluation.predictions
-    wrong = predictions != evaluation.labels
-    if true_class is not None:
-        wrong &= evaluation.labels == true_class
-    if predicted_class is not None:
-        wrong &= predictions == predicted_class
-    indices = np.flatnonzero(wrong)
-    confidence = evaluation.probabilities[indices, predictions[indices]]
-    return indices[np.argsort(-confidence, kind="stable")]

@@ -58,18 +58,10 @@ active = bool(trained and trained.run and trained.run.snapshot().is_active)
 
 
 def start_training() -> None:
-    import keras
-
     handover.forget_note()
-    keras.utils.set_random_seed(config.seed)  # the starting weights
-    model = models.build_model(spec)
-    models.compile_model(model, config.optimizer, config.learning_rate)
-    train, validation = training.validation_data(data.train_inputs, data.train_labels, data.test_inputs,
-                                                 data.test_labels, config.validation_split)
-    run = training.TrainingRun(model, train, validation, config, views.training_slots())
-    started = views.Trained(model, spec, data.name, data.class_names, run)
+    run = training.start_training(spec, data, config, views.training_slots())
+    started = views.Trained(run.model, spec, data.name, data.class_names, run)
     st.session_state[views.SESSION_KEY] = started
-    run.start()
     started.run_token = session_watch.watch(run, started)
 
 

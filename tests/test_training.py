@@ -6,8 +6,11 @@ import time
 import numpy as np
 import pytest
 
-from cnn_core import datasets, models, training
-from tests.conftest import learnable_images
+from cnn_core import curves, datasets, models, training
+from cnn_core.evaluation import Evaluation, class_report, confusion_matrix, evaluate, mistakes
+from cnn_core.training_data import PreparedData, prepare_dataset, validation_data
+from cnn_core.training_slots import TrainingSlots
+from tests.conftest import learnable_images, write_dataset
 
 SMALL = models.Architecture((models.ConvBlock(8), models.ConvBlock(16)), dense_units=(32,))
 
@@ -33,6 +36,34 @@ def _wait_until(condition, timeout: float = 60.0) -> None:
         time.sleep(0.02)
 
 
+@pytest.fixture
+def prepared(tmp_path) -> PreparedData:
+    write_dataset(tmp_path / "mnist", count=300)
+    return prepare_dataset("mnist", 200, tmp_path)
+
+
+def test_prepare_dataset_keeps_the_chosen_share_as_model_inputs_and_says_what_it_read(prepared):
+    assert prepared.train_inputs.shape == (200, 28, 28, 1) and prepared.train_inputs.dtype == np.float32
+    assert prepared.test_images.shape == (150, 28, 28) and prepared.class_names == tuple("0123456789")
+    assert prepared.source.startswith("Read from CNN_DATA_DIR/mnist/: train-images-idx3-ubyte.gz")
+
+
+def test_start_training_seeds_builds_splits_and_trains(prepared):
+    config = training.TrainingConfig(epochs=1, validation_split=0.1, seed=3)
+    runs = [training.start_training(SMALL, prepared, config) for _ in range(2)]
+    for run in runs:
+        run.join(timeout=120)
+    assert all(run.snapshot().state == "finished" for run in runs)
+    assert runs[0].snapshot().batches_per_epoch == -(-180 // config.batch_size)  # 20 of 200 held out
+    first, second = (run.model.get_layer("conv_1").get_weights()[0] for run in runs)
+    np.testing.assert_allclose(first, second, atol=1e-3)  # the same seed: the same start, the same training
+
+
+def test_start_training_refuses_an_impossible_architecture_before_building(prepared):
+    with pytest.raises(ValueError, match="conv_4 cannot work"):
+        training.start_training(models.Architecture((models.ConvBlock(8),) * 4), prepared, training.TrainingConfig())
+
+
 def test_a_short_training_on_learnable_data_reaches_high_accuracy():
     run = _run(training.TrainingConfig(epochs=4, batch_size=32))
     run.start()
@@ -41,7 +72,7 @@ def test_a_short_training_on_learnable_data_reaches_high_accuracy():
     assert snapshot.state == "finished", snapshot.message
     assert [result.epoch for result in snapshot.epochs] == [1, 2, 3, 4]
     assert snapshot.epochs[-1].val_accuracy >= 0.9
-    evaluation = training.evaluate(run.model, *_data(200, 1))
+    evaluation = evaluate(run.model, *_data(200, 1))
     assert evaluation.accuracy == pytest.approx(snapshot.epochs[-1].val_accuracy, abs=1e-6)
 
 
@@ -108,7 +139,7 @@ def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
     assert snapshot.stopped_early and snapshot.state == "finished"
     assert len(snapshot.epochs) == snapshot.best_epoch + 2 < 30
     best = snapshot.epochs[snapshot.best_epoch - 1].val_loss
-    assert training.evaluate(run.model, *misleading).loss == pytest.approx(best, rel=1e-3)
+    assert evaluate(run.model, *misleading).loss == pytest.approx(best, rel=1e-3)
     assert f"weights of epoch {snapshot.best_epoch} (the best) are restored" in snapshot.message
 
 
@@ -122,7 +153,7 @@ def test_a_failure_in_training_is_reported_not_raised():
 
 
 def test_slots_queue_the_excess_and_start_it_when_a_slot_frees():
-    slots = training.TrainingSlots(capacity=1)
+    slots = TrainingSlots(capacity=1)
     first = _run(training.TrainingConfig(epochs=50, batch_size=16), count=800, slots=slots)
     second = _run(training.TrainingConfig(epochs=1, batch_size=64), count=128, slots=slots)
     first.start()
@@ -137,7 +168,7 @@ def test_slots_queue_the_excess_and_start_it_when_a_slot_frees():
 
 
 def test_a_queued_run_that_is_stopped_leaves_the_queue():
-    slots = training.TrainingSlots(capacity=1)
+    slots = TrainingSlots(capacity=1)
     cancelled = threading.Event()
     assert slots.acquire(1, cancelled)
     waiting = threading.Thread(target=slots.acquire, args=(2, cancelled))
@@ -162,21 +193,30 @@ def test_config_refuses_values_out_of_range(values, message):
 
 def test_validation_data_holds_out_the_end_of_the_training_set():
     x, y = np.arange(10), np.arange(10)
-    (x_train, _), (x_val, y_val) = training.validation_data(x, y, x[:2], y[:2], 0.2)
+    (x_train, _), (x_val, y_val) = validation_data(x, y, x[:2], y[:2], 0.2)
     assert list(x_train) == list(range(8)) and list(x_val) == [8, 9] and list(y_val) == [8, 9]
-    assert training.validation_data(x, y, x[:2], y[:2], 0.0)[1][0].tolist() == [0, 1]
+    assert validation_data(x, y, x[:2], y[:2], 0.0)[1][0].tolist() == [0, 1]
 
 
 def test_smooth_is_a_bias_corrected_moving_average():
-    np.testing.assert_allclose(training.smooth([4.0, 4.0, 4.0]), [4.0, 4.0, 4.0])
-    np.testing.assert_allclose(training.smooth([0.0, 10.0], weight=0.5), [0.0, 10 * 0.5 / 0.75])
+    np.testing.assert_allclose(curves.smooth([4.0, 4.0, 4.0]), [4.0, 4.0, 4.0])
+    np.testing.assert_allclose(curves.smooth([0.0, 10.0], weight=0.5), [0.0, 10 * 0.5 / 0.75])
+
+
+def test_smooth_is_tensorboards_corrected_moving_average():
+    values = np.random.default_rng(0).random(500)
+    expected, average = [], 0.0
+    for index, value in enumerate(values):  # TensorBoard's loop, written out
+        average = 0.9 * average + 0.1 * value
+        expected.append(average / (1 - 0.9 ** (index + 1)))
+    np.testing.assert_allclose(curves.smooth(values), expected, rtol=1e-12)
 
 
 def test_confusion_matrix_and_class_report_on_a_hand_computed_case():
     labels, predictions = np.array([0, 0, 1, 1, 2]), np.array([0, 1, 1, 1, 0])
-    confusion = training.confusion_matrix(labels, predictions, 3)
+    confusion = confusion_matrix(labels, predictions, 3)
     np.testing.assert_array_equal(confusion, [[1, 1, 0], [0, 2, 0], [1, 0, 0]])
-    report = training.class_report(confusion)
+    report = class_report(confusion)
     np.testing.assert_allclose(report["precision"], [0.5, 2 / 3, 0])
     np.testing.assert_allclose(report["recall"], [0.5, 1, 0])
     np.testing.assert_allclose(report["f1"], [0.5, 0.8, 0])
@@ -185,7 +225,7 @@ def test_confusion_matrix_and_class_report_on_a_hand_computed_case():
 
 def test_mistakes_are_sorted_by_confidence_and_filter_by_pair():
     probabilities = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.3, 0.7]], np.float32)
-    evaluation = training.Evaluation(probabilities, np.array([0, 0, 0, 1]), 0.0, 0.0, np.zeros((2, 2)))
-    np.testing.assert_array_equal(training.mistakes(evaluation), [1, 2])
-    np.testing.assert_array_equal(training.mistakes(evaluation, true_class=1), [])
-    np.testing.assert_array_equal(training.mistakes(evaluation, 0, 1), [1, 2])
+    evaluation = Evaluation(probabilities, np.array([0, 0, 0, 1]), 0.0, 0.0, np.zeros((2, 2)))
+    np.testing.assert_array_equal(mistakes(evaluation), [1, 2])
+    np.testing.assert_array_equal(mistakes(evaluation, true_class=1), [])
+    np.testing.assert_array_equal(mistakes(evaluation, 0, 1), [1, 2])

@@ -15,7 +15,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from cnn_core import datasets, explain, kernels, model_store, models, training
+from cnn_core import curves, datasets, explain, kernels, model_store, models, training, training_data
+from cnn_core.evaluation import Evaluation, class_report, evaluate, mistakes
+from cnn_core.training_data import PreparedData
+from cnn_core.training_slots import TrainingSlots
 from ui import figures
 from ui.text import plain
 
@@ -35,20 +38,6 @@ SAVED_KEY = "trainer_saved_message"
 LOAD_ERROR_KEY = "trainer_load_error"
 
 
-@dataclass(frozen=True)
-class Data:
-    """A dataset ready for a model; shared read-only by every session through the resource cache."""
-
-    name: str
-    class_names: tuple[str, ...]
-    source: str  # which files were read, for the page to say
-    train_inputs: np.ndarray  # (N, 28, 28, 1) float32 in [0, 1]
-    train_labels: np.ndarray  # (N,) uint8
-    test_images: np.ndarray  # (M, 28, 28) uint8
-    test_inputs: np.ndarray  # (M, 28, 28, 1) float32
-    test_labels: np.ndarray  # (M,) uint8
-
-
 @dataclass
 class Trained:
     """The session's current model: being trained, trained, or loaded from disk."""
@@ -60,7 +49,7 @@ class Trained:
     run: training.TrainingRun | None = None
     label: str = ""
     run_token: str | None = None  # names the run in the page address, so that a reload finds it again
-    evaluation_cache: dict = field(default_factory=dict)  # weights version -> training.Evaluation
+    evaluation_cache: dict = field(default_factory=dict)  # weights version -> Evaluation
 
     def weights_version(self) -> int:
         """Changes whenever the weights may have changed (each finished epoch)."""
@@ -68,24 +57,17 @@ class Trained:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def load_data(name: str, train_size: int | None, data_dir: str | None) -> Data:
-    (x_train, y_train), (x_test, y_test), class_names = datasets.load_dataset(name, data_dir)
-    if data_dir is None:
-        source = "Read from Keras' copy in ~/.keras/datasets (downloaded once)."
-    else:
-        files = ", ".join(path.name for path in datasets.dataset_files(name, data_dir))
-        source = f"Read from CNN_DATA_DIR/{name}/: {files}."
-    x_train, y_train = datasets.subset(x_train, y_train, train_size, seed=0)
-    return Data(name, class_names, source, datasets.to_model_input(x_train), y_train, x_test,
-                datasets.to_model_input(x_test), y_test)
+def load_data(name: str, train_size: int | None, data_dir: str | None) -> PreparedData:
+    """The dataset ready for training, read once for every session of the server."""
+    return training_data.prepare_dataset(name, train_size, data_dir)
 
 
 @st.cache_resource(show_spinner=False)
-def training_slots() -> training.TrainingSlots:
+def training_slots() -> TrainingSlots:
     """One cap for the whole server process: CNN_MAX_TRAININGS, or MAX_CONCURRENT_TRAININGS."""
     setting = os.environ.get("CNN_MAX_TRAININGS", "")
     capacity = int(setting) if setting.isascii() and setting.isdigit() and int(setting) >= 1 else MAX_CONCURRENT_TRAININGS
-    return training.TrainingSlots(capacity)
+    return TrainingSlots(capacity)
 
 
 # ----- before training -----
@@ -178,7 +160,7 @@ def curves_figure(snapshot: training.Snapshot, patience: int | None) -> go.Figur
         figure.add_trace(go.Scatter(x=position[::step], y=np.asarray(batch_values)[::step], name="each batch",
                                     line=dict(color="rgba(31,119,180,0.25)", width=1), showlegend=show,
                                     legendgroup="batch"), 1, column)
-        figure.add_trace(go.Scatter(x=position[::step], y=training.smooth(batch_values)[::step],
+        figure.add_trace(go.Scatter(x=position[::step], y=curves.smooth(batch_values)[::step],
                                     name="batches, smoothed", line=dict(color="#1f77b4"), showlegend=show,
                                     legendgroup="smooth"), 1, column)
         epoch_values = [getattr(result, name) for result in complete]
@@ -200,16 +182,16 @@ def curves_figure(snapshot: training.Snapshot, patience: int | None) -> go.Figur
 
 # ----- after training -----
 
-def evaluation_of(trained: Trained, data: Data) -> training.Evaluation:
+def evaluation_of(trained: Trained, data: PreparedData) -> Evaluation:
     """The test-set evaluation, computed once per version of the weights."""
     version = trained.weights_version()
     if version not in trained.evaluation_cache:
         trained.evaluation_cache.clear()
-        trained.evaluation_cache[version] = training.evaluate(trained.model, data.test_inputs, data.test_labels)
+        trained.evaluation_cache[version] = evaluate(trained.model, data.test_inputs, data.test_labels)
     return trained.evaluation_cache[version]
 
 
-def results_section(trained: Trained, data: Data) -> None:
+def results_section(trained: Trained, data: PreparedData) -> None:
     evaluation = evaluation_of(trained, data)
     columns = st.columns(3)
     columns[0].metric("Test accuracy", f"{100 * evaluation.accuracy:.2f} %",
@@ -227,7 +209,7 @@ def results_section(trained: Trained, data: Data) -> None:
     if event.selection.cells:
         row, column_name = event.selection.cells[0]
         true_class, predicted_class = row, names.index(column_name)
-    report = training.class_report(evaluation.confusion)
+    report = class_report(evaluation.confusion)
     with st.expander("Precision, recall and F1 per class"):
         st.markdown("**Precision**: of the images the model called this class, the share that were. **Recall**: "
                     "of the images of this class, the share it found. **F1** balances the two.")
@@ -251,9 +233,9 @@ def _confusion_colours(frame: pd.DataFrame, largest_off_diagonal: int) -> pd.Dat
     return pd.DataFrame(styles, index=frame.index, columns=frame.columns)
 
 
-def _gallery(evaluation: training.Evaluation, data: Data, names: list[str], true_class: int | None,
+def _gallery(evaluation: Evaluation, data: PreparedData, names: list[str], true_class: int | None,
              predicted_class: int | None) -> None:
-    indices = training.mistakes(evaluation, true_class, predicted_class)
+    indices = mistakes(evaluation, true_class, predicted_class)
     if true_class is None:
         st.markdown(f"**Mistakes**, most confident first ({len(indices):,} in all):")
     elif true_class == predicted_class:
@@ -309,7 +291,7 @@ def _kernel_picture(kernel: np.ndarray, side: int = 96) -> np.ndarray:
     return cv2.resize(colours.astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST)
 
 
-def inside_section(trained: Trained, data: Data) -> None:
+def inside_section(trained: Trained, data: PreparedData) -> None:
     evaluation = evaluation_of(trained, data)
     names = trained.class_names
     index = st.number_input("Test image number", 0, len(data.test_labels) - 1, 0, key="inside_index",

@@ -1,0 +1,67 @@
+"""A dataset made ready for training: the chosen share of the training set as model inputs, and the split.
+
+:func:`prepare_dataset` is what the Trainer shares between all its visitors:
+read once, subset with a fixed seed, and converted once to what a model takes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from cnn_core import datasets
+
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """A dataset ready for a model; read-only, so one copy can serve every session."""
+
+    name: str
+    class_names: tuple[str, ...]
+    source: str  # which files were read, in words
+    train_inputs: np.ndarray  # (N, 28, 28, 1) float32 in [0, 1]
+    train_labels: np.ndarray  # (N,) uint8
+    test_images: np.ndarray  # (M, 28, 28) uint8
+    test_inputs: np.ndarray  # (M, 28, 28, 1) float32 in [0, 1]
+    test_labels: np.ndarray  # (M,) uint8
+
+
+def prepare_dataset(name: str, train_size: int | None = None,
+                    data_dir: str | os.PathLike | None = None) -> PreparedData:
+    """Load ``name`` (see :func:`cnn_core.datasets.load_dataset`) and keep ``train_size`` training examples.
+
+    The subset keeps each class's share and depends only on the data (seed 0),
+    so every visitor who picks the same size trains on the same examples.
+
+    Raises
+    ------
+    ValueError, DatasetUnavailableError
+        As :func:`cnn_core.datasets.load_dataset` and :func:`cnn_core.datasets.subset`.
+    """
+    (x_train, y_train), (x_test, y_test), class_names = datasets.load_dataset(name, data_dir)
+    if data_dir is None:
+        source = "Read from Keras' copy in ~/.keras/datasets (downloaded once)."
+    else:
+        files = ", ".join(path.name for path in datasets.dataset_files(name, data_dir))
+        source = f"Read from CNN_DATA_DIR/{name}/: {files}."
+    x_train, y_train = datasets.subset(x_train, y_train, train_size, seed=0)
+    return PreparedData(name, class_names, source, datasets.to_model_input(x_train), y_train, x_test,
+                        datasets.to_model_input(x_test), y_test)
+
+
+def validation_data(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
+                    validation_split: float) -> tuple[Pair, Pair]:
+    """Split into ``(training, validation)`` pairs: the test set, or the last fraction of the training set.
+
+    Inputs are (N, ...) arrays with labels (N,); the pairs are views, not copies.
+    """
+    if validation_split == 0:
+        return (x_train, y_train), (x_test, y_test)
+    held_out = max(1, round(len(y_train) * validation_split))
+    if held_out >= len(y_train):
+        raise ValueError(f"validation_split {validation_split} leaves no training examples of {len(y_train)}.")
+    return (x_train[:-held_out], y_train[:-held_out]), (x_train[-held_out:], y_train[-held_out:])
