@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.bench_conv import paired_ms  # noqa: E402
 from cnn_core import images, vgg16  # noqa: E402
+from tests.conftest import save_vgg16_weights  # noqa: E402
 
 PHOTO = ROOT / "assets" / "samples" / "cat.jpg"
 
@@ -91,7 +92,7 @@ def random_weights_file(directory: str) -> str:
     import keras
 
     path = os.path.join(directory, vgg16.WEIGHTS_FILE_NAME)
-    vgg16.save_weights(keras.applications.VGG16(weights=None), path)
+    save_vgg16_weights(keras.applications.VGG16(weights=None), path)
     return path
 
 

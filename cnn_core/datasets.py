@@ -23,7 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from cnn_core import checks
+from cnn_core import checks, downloads
 
 #: Class names of each dataset, in label order.
 CLASS_NAMES: dict[str, tuple[str, ...]] = {
@@ -245,7 +245,7 @@ def _download(name: str) -> tuple[Split, Split]:
         return loader.load_data()
     except Exception as error:  # Keras raises several kinds when the network or cache fails
         raise DatasetUnavailableError(
-            f"{name} could not be downloaded ({type(error).__name__}: {error}). Without internet access, "
+            f"{name} could not be downloaded: {downloads.download_problem(error)}. Without internet access, "
             f"download its four IDX files ({', '.join(IDX_FILES)}, gzipped or not) from {SOURCES[name]} on "
             f"another machine, put them in a folder named {name}, and set the CNN_DATA_DIR environment variable "
             "to the folder that holds it."

@@ -5,13 +5,18 @@ TensorFlow is imported inside the function, so importing this module is cheap.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import cv2
 import numpy as np
 
 from cnn_core import checks
 
+if TYPE_CHECKING:
+    import keras
 
-def grad_cam(model, batch: np.ndarray, class_index: int, layer_name: str | None = None) -> np.ndarray:
+
+def grad_cam(model: keras.Model, batch: np.ndarray, class_index: int, layer_name: str | None = None) -> np.ndarray:
     """Where in the picture the evidence for one class lies (Grad-CAM).
 
     Each channel of a conv layer's output is weighted by the mean gradient of
@@ -74,7 +79,7 @@ def grad_cam(model, batch: np.ndarray, class_index: int, layer_name: str | None 
     return np.clip(resized, 0, 1)
 
 
-def _last_conv_layer(model):
+def _last_conv_layer(model: keras.Model) -> keras.layers.Conv2D:
     import keras
 
     for layer in reversed(model.layers):
@@ -83,7 +88,7 @@ def _last_conv_layer(model):
     raise ValueError(f"Model {model.name!r} has no Conv2D layer to explain; pass layer_name.")
 
 
-def layer_output(model, batch: np.ndarray, layer_name: str) -> np.ndarray:
+def layer_output(model: keras.Model, batch: np.ndarray, layer_name: str) -> np.ndarray:
     """What one layer of ``model`` outputs for ``batch``: float32 (N, h, w, channels)."""
     import keras
 
@@ -91,7 +96,7 @@ def layer_output(model, batch: np.ndarray, layer_name: str) -> np.ndarray:
     return np.asarray(probe(np.asarray(batch, dtype=np.float32), training=False))
 
 
-def layer_table(model) -> list[dict[str, object]]:
+def layer_table(model: keras.Model) -> list[dict[str, object]]:
     """One row per layer: its name, kind, output shape (batch axis left out) and parameter count."""
     return [{"layer": layer.name, "kind": type(layer).__name__,
              "output shape": " × ".join(str(size) for size in layer.output.shape[1:]),

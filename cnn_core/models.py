@@ -10,8 +10,12 @@ TensorFlow, and refuses an architecture that cannot work before Keras sees it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from cnn_core import checks, conv
+
+if TYPE_CHECKING:
+    import keras
 
 ACTIVATIONS = ("relu", "elu", "gelu", "tanh", "sigmoid")
 PADDINGS = ("valid", "same")
@@ -136,56 +140,77 @@ def count_parameters(spec: Architecture, input_shape: tuple[int, int, int] = (28
     return sum(row.parameters for row in describe(spec, input_shape, num_classes))
 
 
-def build_model(spec: Architecture | str, input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10):
+def build_model(spec: Architecture | str, input_shape: tuple[int, int, int] = (28, 28, 1),
+                num_classes: int = 10) -> keras.Model:
     """The Keras model of an architecture or a preset name, not yet compiled.
 
     Layer names match :func:`describe`; the output layer ``predictions`` is a
-    softmax Dense, so Grad-CAM can read the score before the softmax.
+    softmax Dense, so Grad-CAM can read the score before the softmax. The
+    layers are made from the same list of calls that :func:`keras_code` prints.
 
     Raises
     ------
     ValueError
         As :func:`describe`, before any Keras layer is made.
     """
-    spec = _resolve(spec)
-    describe(spec, input_shape, num_classes)
     import keras
 
-    namespace = {"keras": keras}
-    exec(keras_code(spec, input_shape, num_classes, imports=False), namespace)  # noqa: S102 - our own generated code
-    return namespace["model"]
+    calls = layer_calls(spec, input_shape, num_classes)
+    return keras.Sequential([getattr(keras.layers, kind)(*arguments, **options)
+                             for kind, arguments, options in calls])
 
 
 def keras_code(spec: Architecture | str, input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10,
                imports: bool = True) -> str:
     """Python code that builds the same model with Keras, for a learner to copy into a notebook.
 
-    :func:`build_model` runs this very code, so the two cannot drift apart.
+    It prints the calls :func:`build_model` makes, so the two cannot drift apart.
     """
-    spec = _resolve(spec)
-    describe(spec, input_shape, num_classes)
-    lines = [f"    keras.Input(shape={tuple(input_shape)}),"]
-    for number, block in enumerate(spec.conv_blocks, start=1):
-        lines.append(f"    keras.layers.Conv2D({block.filters}, {block.kernel_size}, strides={block.stride}, "
-                     f"padding={block.padding!r}, activation={spec.activation!r}, name='conv_{number}'),")
-        if block.batch_norm:
-            lines.append(f"    keras.layers.BatchNormalization(name='batch_norm_{number}'),")
-        if block.pooling != "none":
-            kind = "MaxPooling2D" if block.pooling == "max" else "AveragePooling2D"
-            lines.append(f"    keras.layers.{kind}({block.pool_size}, name='pool_{number}'),")
-        if block.dropout_rate:
-            lines.append(f"    keras.layers.Dropout({block.dropout_rate}, name='dropout_{number}'),")
-    lines.append("    keras.layers.Flatten(name='flatten'),")
-    for number, units in enumerate(spec.dense_units, start=1):
-        lines.append(f"    keras.layers.Dense({units}, activation={spec.activation!r}, name='dense_{number}'),")
-        if spec.dense_dropout_rate:
-            lines.append(f"    keras.layers.Dropout({spec.dense_dropout_rate}, name='dense_dropout_{number}'),")
-    lines.append(f"    keras.layers.Dense({num_classes}, activation='softmax', name='predictions'),")
+    lines = []
+    for kind, arguments, options in layer_calls(spec, input_shape, num_classes):
+        written = [repr(argument) for argument in arguments] + [f"{key}={value!r}" for key, value in options.items()]
+        prefix = "keras" if kind == "Input" else "keras.layers"
+        lines.append(f"    {prefix}.{kind}({', '.join(written)}),")
     header = "import keras\n\n" if imports else ""
     return header + "model = keras.Sequential([\n" + "\n".join(lines) + "\n])\n"
 
 
-def compile_model(model, optimizer: str = "adam", learning_rate: float = 1e-3) -> None:
+LayerCall = tuple[str, tuple, dict]
+
+
+def layer_calls(spec: Architecture | str, input_shape: tuple[int, int, int] = (28, 28, 1),
+                num_classes: int = 10) -> list[LayerCall]:
+    """The model as ``(kind, arguments, options)`` calls: ``keras.Input`` first, then ``keras.layers.<kind>``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`describe`.
+    """
+    spec = _resolve(spec)
+    describe(spec, input_shape, num_classes)
+    calls: list[LayerCall] = [("Input", (), {"shape": tuple(input_shape)})]
+    for number, block in enumerate(spec.conv_blocks, start=1):
+        calls.append(("Conv2D", (block.filters, block.kernel_size), {
+            "strides": block.stride, "padding": block.padding, "activation": spec.activation,
+            "name": f"conv_{number}"}))
+        if block.batch_norm:
+            calls.append(("BatchNormalization", (), {"name": f"batch_norm_{number}"}))
+        if block.pooling != "none":
+            kind = "MaxPooling2D" if block.pooling == "max" else "AveragePooling2D"
+            calls.append((kind, (block.pool_size,), {"name": f"pool_{number}"}))
+        if block.dropout_rate:
+            calls.append(("Dropout", (block.dropout_rate,), {"name": f"dropout_{number}"}))
+    calls.append(("Flatten", (), {"name": "flatten"}))
+    for number, units in enumerate(spec.dense_units, start=1):
+        calls.append(("Dense", (units,), {"activation": spec.activation, "name": f"dense_{number}"}))
+        if spec.dense_dropout_rate:
+            calls.append(("Dropout", (spec.dense_dropout_rate,), {"name": f"dense_dropout_{number}"}))
+    calls.append(("Dense", (num_classes,), {"activation": "softmax", "name": "predictions"}))
+    return calls
+
+
+def compile_model(model: keras.Model, optimizer: str = "adam", learning_rate: float = 1e-3) -> None:
     """Compile for integer labels: sparse categorical cross-entropy and accuracy.
 
     ``optimizer`` is "adam", "sgd" (with momentum 0.9) or "rmsprop".

@@ -16,6 +16,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from cnn_core import checks, models
 from cnn_core.training_data import PreparedData, validation_data
 from cnn_core.training_progress import ACTIVE_STATES, EpochResult, RunState, Snapshot
 from cnn_core.training_slots import TrainingSlots
+
+if TYPE_CHECKING:
+    import keras
 
 @dataclass(frozen=True)
 class TrainingConfig:
@@ -70,7 +74,7 @@ class TrainingRun:
     _tickets = iter(range(1, 2**62))
     _tickets_lock = threading.Lock()
 
-    def __init__(self, model, training: tuple[np.ndarray, np.ndarray], validation: tuple[np.ndarray, np.ndarray],
+    def __init__(self, model: keras.Model, training: tuple[np.ndarray, np.ndarray], validation: tuple[np.ndarray, np.ndarray],
                  config: TrainingConfig, slots: TrainingSlots | None = None) -> None:
         self.model = model
         self.config = config

@@ -14,12 +14,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from cnn_core import checks, images
+from cnn_core import checks, downloads, images
 from cnn_core.paths import MODELS_DIR
+
+if TYPE_CHECKING:
+    import keras
 
 VGG16_INPUT_SIZE = (224, 224)
 #: ImageNet channel means that VGG16's preprocessing subtracts, in BGR order.
@@ -28,6 +32,8 @@ CLASS_NAMES_PATH = MODELS_DIR / "imagenet_class_names.json"
 #: Environment variable naming a local copy of the weights file (offline use).
 WEIGHTS_ENV_VAR = "VGG16_WEIGHTS"
 WEIGHTS_FILE_NAME = "vgg16_weights_tf_dim_ordering_tf_kernels.h5"
+#: Where Keras' applications publish that file (``keras.applications.VGG16`` downloads the same address).
+WEIGHTS_URL = f"https://storage.googleapis.com/tensorflow/keras-applications/vgg16/{WEIGHTS_FILE_NAME}"
 #: The MD5 hash Keras checks for that file.
 WEIGHTS_FILE_HASH = "64373286793e3c8b2b4e3219cbf3544b"
 PREPROCESS_MODES = ("center_crop", "squash")
@@ -144,7 +150,7 @@ def top_k(probabilities: np.ndarray, k: int = 5) -> list[Prediction]:
 
 
 def build_model(initializer: str = "glorot_uniform",
-                initial_weights: Callable[[str, int, tuple[int, ...]], np.ndarray] | None = None):
+                initial_weights: Callable[[str, int, tuple[int, ...]], np.ndarray] | None = None) -> keras.Model:
     """VGG16's architecture with 1000 ImageNet classes, layer names as in Keras.
 
     Parameters
@@ -187,7 +193,7 @@ def build_model(initializer: str = "glorot_uniform",
     return keras.Model(inputs, outputs, name="vgg16")
 
 
-def load_model(weights_path: str | os.PathLike | None = None):
+def load_model(weights_path: str | os.PathLike | None = None) -> keras.Model:
     """VGG16 with its ImageNet weights.
 
     The weights come from ``weights_path``, else from the file named by the
@@ -239,31 +245,16 @@ def _read_legacy_weights(file, layer_name: str, index: int, shape: tuple[int, ..
     return dataset[()]
 
 
-def save_weights(model, path: str | os.PathLike) -> None:
-    """Write ``model``'s weights in the layout of Keras' official VGG16 file.
-
-    The legacy HDF5 layout :func:`load_model` reads; the tests and benchmarks
-    use it to stand in for the real ImageNet file with random weights.
-    """
-    import h5py
-    from keras.src.legacy.saving import legacy_h5_format
-
-    with h5py.File(path, "w") as file:
-        legacy_h5_format.save_weights_to_hdf5_group(file, model)
-
-
 def _download_weights() -> str:
     import keras
-    from keras.src.applications import vgg16 as keras_vgg16
 
     try:
-        return keras.utils.get_file(WEIGHTS_FILE_NAME, keras_vgg16.WEIGHTS_PATH, cache_subdir="models",
-                                    file_hash=WEIGHTS_FILE_HASH)
+        return keras.utils.get_file(WEIGHTS_FILE_NAME, WEIGHTS_URL, cache_subdir="models", file_hash=WEIGHTS_FILE_HASH)
     except Exception as error:  # No network, a proxy, a full disk...
         raise WeightsUnavailableError(
-            f"The VGG16 ImageNet weights (about 528 MB) could not be downloaded ({type(error).__name__}). "
-            f"On a machine with internet access, download {keras_vgg16.WEIGHTS_PATH} and set the "
-            f"{WEIGHTS_ENV_VAR} environment variable to the file's path before starting the app."
+            f"The VGG16 ImageNet weights (about 528 MB) could not be downloaded: {downloads.download_problem(error)}. "
+            f"On a machine with internet access, download {WEIGHTS_URL} and set the {WEIGHTS_ENV_VAR} "
+            "environment variable to the file's path before starting the app."
         ) from error
 
 
@@ -276,7 +267,7 @@ class Classifier:
         VGG16 as :func:`load_model` or :func:`build_model` returns it.
     """
 
-    def __init__(self, model) -> None:
+    def __init__(self, model: keras.Model) -> None:
         self.model = model
         self._lock = threading.Lock()
 

@@ -105,6 +105,25 @@ def _wait_until_healthy(url: str, process: subprocess.Popen) -> None:
             time.sleep(0.3)
 
 
+def save_vgg16_weights(model, path: str | os.PathLike) -> None:
+    """Write ``model``'s weights in the layout of Keras' official VGG16 file (legacy HDF5).
+
+    The file :func:`cnn_core.vgg16.load_model` reads: the root lists every layer in
+    ``layer_names``; each layer's group lists its arrays in ``weight_names``, in order.
+    Tests and benchmarks use it to stand in for the real ImageNet file with random weights.
+    """
+    import h5py
+
+    with h5py.File(path, "w") as file:
+        file.attrs["layer_names"] = [layer.name.encode() for layer in model.layers]
+        for layer in model.layers:
+            group = file.create_group(layer.name)
+            names = [f"{layer.name}/{variable.name}:0" for variable in layer.weights]
+            group.attrs["weight_names"] = [name.encode() for name in names]
+            for name, variable in zip(names, layer.weights):
+                group.create_dataset(name, data=np.asarray(variable))
+
+
 @pytest.fixture(scope="session")
 def random_vgg16_weights(tmp_path_factory):
     """Keras' VGG16(weights=None), saved in the layout of the official ImageNet weights file.
@@ -118,7 +137,7 @@ def random_vgg16_weights(tmp_path_factory):
 
     keras.utils.set_random_seed(0)
     path = tmp_path_factory.mktemp("vgg16") / vgg16.WEIGHTS_FILE_NAME
-    vgg16.save_weights(keras.applications.VGG16(weights=None), path)
+    save_vgg16_weights(keras.applications.VGG16(weights=None), path)
     return path
 
 

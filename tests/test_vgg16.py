@@ -8,7 +8,8 @@ official file and load them back through the app's code path.
 import numpy as np
 import pytest
 
-from cnn_core import vgg16
+from cnn_core import downloads, vgg16
+from tests.conftest import save_vgg16_weights
 
 keras = pytest.importorskip("keras")
 
@@ -26,7 +27,7 @@ def reference_model():
 def weights_file(reference_model, tmp_path_factory):
     """The reference weights in the layout of Keras' official vgg16 .h5 file."""
     path = tmp_path_factory.mktemp("weights") / vgg16.WEIGHTS_FILE_NAME
-    vgg16.save_weights(reference_model, path)
+    save_vgg16_weights(reference_model, path)
     return path
 
 
@@ -107,14 +108,57 @@ def test_a_weights_file_with_missing_arrays_is_refused(tmp_path):
         vgg16.load_model(path)
 
 
+def test_the_weights_address_is_the_one_keras_downloads():
+    """Keras keeps it in a private module: should Keras move it, this test says so (and nothing else breaks)."""
+    from keras.src.applications import vgg16 as keras_vgg16
+
+    assert vgg16.WEIGHTS_URL == keras_vgg16.WEIGHTS_PATH
+
+
+def test_the_test_helper_writes_the_layout_keras_writes(tmp_path):
+    """save_vgg16_weights stands in for the official file: Keras' own legacy writer gives the same layout."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+
+    model = keras.Sequential([keras.Input((4, 4, 3)), keras.layers.Conv2D(2, 3, name="block1_conv1"),
+                              keras.layers.Flatten(name="flatten"), keras.layers.Dense(3, name="fc1")])
+    save_vgg16_weights(model, tmp_path / "ours.h5")
+    with h5py.File(tmp_path / "keras.h5", "w") as file:
+        legacy_h5_format.save_weights_to_hdf5_group(file, model)
+
+    def layout(path):
+        """Each listed layer's arrays in the order its weight_names gives (the names themselves differ)."""
+        with h5py.File(path, "r") as file:
+            return {str(name): [file[str(name)][str(array)][()].tolist() for array in file[str(name)].attrs["weight_names"]]
+                    for name in file.attrs["layer_names"]}
+
+    assert layout(tmp_path / "ours.h5") == layout(tmp_path / "keras.h5")
+
+
+@pytest.mark.parametrize(("message", "words"), [
+    ("URL fetch failure on https://x: None -- [Errno -3] Temporary failure in name resolution",
+     "cannot look up the download server's address"),
+    ("<urlopen error [Errno 101] Network is unreachable>", "the download server cannot be reached"),
+    ("The read operation timed out", "the download timed out"),
+    ("[Errno 28] No space left on device", "the disk is full"),
+    ("The file may be incomplete or corrupted", "the downloaded file was damaged"),
+    ("something new", "something new"),
+])
+def test_a_failed_download_is_named_in_words(message, words):
+    assert words in downloads.download_problem(Exception(message))
+
+
 def test_offline_download_failure_explains_the_local_file_option(monkeypatch):
     def no_network(*args, **kwargs):
-        raise OSError("URL fetch failure: network unreachable")
+        raise Exception("URL fetch failure on https://storage.googleapis.com: None -- [Errno -3] Temporary failure "
+                        "in name resolution")
 
     monkeypatch.delenv(vgg16.WEIGHTS_ENV_VAR, raising=False)
     monkeypatch.setattr(keras.utils, "get_file", no_network)
-    with pytest.raises(vgg16.WeightsUnavailableError, match="could not be downloaded.*set the VGG16_WEIGHTS"):
+    with pytest.raises(vgg16.WeightsUnavailableError, match="could not be downloaded.*set the VGG16_WEIGHTS") as caught:
         vgg16.load_model()
+    assert "could not be downloaded: this machine cannot look up the download server's address" in str(caught.value)
+    assert "(Exception)" not in str(caught.value)
 
 
 # Preprocessing --------------------------------------------------------------------
