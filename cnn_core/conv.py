@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from cnn_core import checks, kernels
-
-#: "valid" (no padding), "same" (Keras: output length ceil(n / stride)), or a
-#: number of zero rows and columns added on every side.
-Padding = str | int
-#: One number for both axes, or a (rows, columns) pair.
-SizeLike = int | tuple[int, int]
+from cnn_core.checks import Padding, SizeLike
 
 POOLING_MODES = ("max", "average")
 _CV2_MAX_CHANNELS = 4
@@ -77,10 +71,10 @@ def padding_amounts(n: int, kernel_size: int, stride: int = 1, padding: Padding 
         Equal for a number or "valid"; for "same", Keras' split, where
         ``after`` gets the extra zero when the total is odd.
     """
-    _check_positive_int(n, "n")
-    _check_positive_int(kernel_size, "kernel_size")
-    _check_positive_int(stride, "stride")
-    _check_padding(padding)
+    checks.check_positive(n, "n")
+    checks.check_positive(kernel_size, "kernel_size")
+    checks.check_positive(stride, "stride")
+    checks.check_padding(padding)
     if padding == "valid":
         return 0, 0
     if padding == "same":
@@ -104,8 +98,8 @@ def pad(image: np.ndarray, kernel_shape: tuple[int, int], stride: SizeLike = 1,
     -------
     ndarray of shape (H + top + bottom, W + left + right[, C]), same dtype.
     """
-    image = _check_image(image, "image")
-    (top, bottom), (left, right), _ = _conv_geometry(image.shape, kernel_shape, stride, padding)
+    image = checks.image_array(image, "image")
+    (top, bottom), (left, right), _ = conv_geometry(image.shape, kernel_shape, stride, padding)
     widths = [(top, bottom), (left, right)] + [(0, 0)] * (image.ndim - 2)
     return np.pad(image, widths)
 
@@ -143,12 +137,12 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, stride: SizeLike = 1,
     >>> float(conv2d(image, np.ones((3, 3)))[0, 0])  # 0+1+2 + 6+7+8 + 12+13+14
     63.0
     """
-    image = _check_image(image, "image")
+    image = checks.image_array(image, "image")
     if image.dtype.kind == "f" and not np.isfinite(image).all():
         raise ValueError("The image contains NaN or infinite values; every pixel must be a finite number.")
     kernel = kernels.validate_kernel(kernel)
-    stride_y, stride_x = _as_pair(stride, "stride")
-    (top, bottom), (left, right), (rows, cols) = _conv_geometry(image.shape, kernel.shape, stride, padding)
+    stride_y, stride_x = checks.size_pair(stride, "stride")
+    (top, bottom), (left, right), (rows, cols) = conv_geometry(image.shape, kernel.shape, stride, padding)
 
     source = _as_opencv_input(image)
     if top + bottom < kernel.shape[0] and left + right < kernel.shape[1]:
@@ -192,11 +186,11 @@ def pool2d(feature_map: np.ndarray, size: SizeLike = 2, stride: SizeLike | None 
     array([[ 5.,  7.],
            [13., 15.]], dtype=float32)
     """
-    feature_map = _check_image(feature_map, "feature_map")
+    feature_map = checks.image_array(feature_map, "feature_map")
     if mode not in POOLING_MODES:
         raise ValueError(f"mode must be one of {POOLING_MODES}. Received: mode={mode!r}")
-    size_y, size_x = _as_pair(size, "size")
-    stride_y, stride_x = _as_pair(size if stride is None else stride, "stride")
+    size_y, size_x = checks.size_pair(size, "size")
+    stride_y, stride_x = checks.size_pair(size if stride is None else stride, "stride")
     rows = output_size(feature_map.shape[0], size_y, stride_y)
     cols = output_size(feature_map.shape[1], size_x, stride_x)
 
@@ -248,72 +242,6 @@ def gradient_magnitude(image: np.ndarray, size: int = 3, stride: SizeLike = 1,
     return np.hypot(horizontal_change, vertical_change)
 
 
-@dataclass(frozen=True)
-class Window:
-    """One stop of a sliding window, for step-by-step teaching.
-
-    Attributes
-    ----------
-    top, left : int
-        Position of the window's top-left cell in the padded input.
-    values : ndarray of shape (kh, kw)
-        The input values under the window.
-    products : ndarray of shape (kh, kw) or None
-        Element-wise products with the kernel (convolution only).
-    result : float
-        What lands in the output cell: the sum of ``products``, or the max or
-        mean of ``values`` for pooling.
-    """
-
-    top: int
-    left: int
-    values: np.ndarray
-    products: np.ndarray | None
-    result: float
-
-
-def conv_window(image: np.ndarray, kernel: np.ndarray, row: int, col: int,
-                stride: SizeLike = 1, padding: Padding = "valid") -> Window:
-    """The window behind output cell (row, col) of ``conv2d`` on a 2-D image.
-
-    Parameters
-    ----------
-    image : ndarray of shape (H, W)
-    kernel : array_like of shape (kh, kw)
-    row, col : int
-        Output cell, within the shape ``conv2d`` returns.
-    stride, padding
-        As in :func:`conv2d`.
-    """
-    image = _check_image(image, "image")
-    if image.ndim != 2:
-        raise ValueError(f"conv_window needs a 2-D image. Received: image.shape={image.shape}")
-    kernel = kernels.validate_kernel(kernel)
-    *_, output_shape = _conv_geometry(image.shape, kernel.shape, stride, padding)
-    top, left = _window_corner(row, col, output_shape, stride)
-    padded = pad(image, kernel.shape, stride, padding).astype(np.float32)
-    values = padded[top : top + kernel.shape[0], left : left + kernel.shape[1]]
-    products = values * kernel
-    return Window(top, left, values, products, float(products.sum()))
-
-
-def pool_window(feature_map: np.ndarray, row: int, col: int, size: SizeLike = 2,
-                stride: SizeLike | None = None, mode: str = "max") -> Window:
-    """The window behind output cell (row, col) of ``pool2d`` on a 2-D map.
-
-    Parameters are as in :func:`pool2d`; ``row`` and ``col`` must lie within
-    the shape it returns.
-    """
-    output_shape = pool2d(feature_map, size, stride, mode).shape
-    if np.ndim(feature_map) != 2:
-        raise ValueError(f"pool_window needs a 2-D map. Received: feature_map.shape={np.shape(feature_map)}")
-    size_y, size_x = _as_pair(size, "size")
-    top, left = _window_corner(row, col, output_shape, size if stride is None else stride)
-    values = np.asarray(feature_map, dtype=np.float32)[top : top + size_y, left : left + size_x]
-    result = values.max() if mode == "max" else values.mean()
-    return Window(top, left, values, None, float(result))
-
-
 def _as_opencv_input(array: np.ndarray) -> np.ndarray:
     """uint8 and float32 go to OpenCV as they are; other dtypes become float32."""
     return array if array.dtype in (np.uint8, np.float32) else array.astype(np.float32)
@@ -337,10 +265,10 @@ def _per_channel(source: np.ndarray, filter_plane: Callable[[np.ndarray], np.nda
     return np.stack([filter_plane(source[:, :, c]) for c in range(source.shape[2])], axis=-1)
 
 
-def _conv_geometry(image_shape: tuple[int, ...], kernel_shape: tuple[int, ...], stride: SizeLike,
+def conv_geometry(image_shape: tuple[int, ...], kernel_shape: tuple[int, ...], stride: SizeLike,
                    padding: Padding) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """Zero padding ((top, bottom), (left, right)) and the (rows, cols) output shape."""
-    stride_y, stride_x = _as_pair(stride, "stride")
+    """Zero padding ((top, bottom), (left, right)) and the (rows, cols) output of :func:`conv2d`."""
+    stride_y, stride_x = checks.size_pair(stride, "stride")
     vertical = padding_amounts(image_shape[0], kernel_shape[0], stride_y, padding)
     horizontal = padding_amounts(image_shape[1], kernel_shape[1], stride_x, padding)
     rows = _fitted_length(image_shape[0], kernel_shape[0], stride_y, sum(vertical))
@@ -358,45 +286,3 @@ def _fitted_length(n: int, kernel_size: int, stride: int, total_padding: int) ->
             f"Received: n={n}, kernel_size={kernel_size}"
         )
     return (padded - kernel_size) // stride + 1
-
-
-def _window_corner(row: int, col: int, output_shape: tuple[int, ...], stride: SizeLike) -> tuple[int, int]:
-    rows, cols = output_shape[:2]
-    if not (0 <= row < rows and 0 <= col < cols):
-        raise ValueError(
-            f"The output cell must lie inside the {rows}x{cols} output. Received: row={row}, col={col}"
-        )
-    stride_y, stride_x = _as_pair(stride, "stride")
-    return row * stride_y, col * stride_x
-
-
-def _check_image(image: np.ndarray, name: str) -> np.ndarray:
-    array = np.asarray(image)
-    if array.ndim not in (2, 3) or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty array of shape (H, W) or (H, W, C). "
-                         f"Received: {name}.shape={array.shape}")
-    if array.dtype.kind not in "buif":
-        raise ValueError(f"{name} must hold real numbers. Received: {name}.dtype={array.dtype}")
-    return array
-
-
-def _as_pair(value: SizeLike, name: str) -> tuple[int, int]:
-    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(pair) != 2 or not all(_is_positive_int(v) for v in pair):
-        raise ValueError(f"{name} must be an integer >= 1 or a pair of them. Received: {name}={value!r}")
-    return int(pair[0]), int(pair[1])
-
-
-def _check_positive_int(value: int, name: str) -> None:
-    if not _is_positive_int(value):
-        raise ValueError(f"{name} must be an integer >= 1. Received: {name}={value!r}")
-
-
-def _is_positive_int(value: object) -> bool:
-    return checks.is_whole_number(value) and value >= 1
-
-
-def _check_padding(padding: Padding) -> None:
-    is_count = checks.is_whole_number(padding) and padding >= 0
-    if not (is_count or padding in ("valid", "same")):
-        raise ValueError(f'padding must be "valid", "same" or an integer >= 0. Received: padding={padding!r}')

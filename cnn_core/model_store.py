@@ -21,11 +21,11 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnn_core import datasets, models, paths
+from cnn_core.model_metadata import ModelMetadata
 
 if TYPE_CHECKING:
     import keras
@@ -39,7 +39,6 @@ RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{digit}" for digi
 #: Larger metadata or Keras configuration files are damaged, not models this app saved.
 MAX_METADATA_BYTES = 1_000_000
 MAX_CONFIG_BYTES = 5_000_000
-_METADATA_KEYS = {"dataset", "class_names", "spec", "saved"}
 _SAVING = threading.Lock()
 
 
@@ -49,56 +48,6 @@ class SavedModelError(ValueError):
 
 class ModelNameTakenError(FileExistsError):
     """A model of that name is already saved and replacing it was not asked for."""
-
-
-@dataclass(frozen=True)
-class ModelMetadata:
-    """What the app needs to know about a saved model besides its weights.
-
-    ``dataset`` is a key of :data:`cnn_core.datasets.CLASS_NAMES`; ``class_names``
-    has one name per output of the model; ``saved`` is when, as text.
-    """
-
-    dataset: str
-    class_names: tuple[str, ...]
-    spec: models.Architecture
-    saved: str = ""
-
-    def to_dict(self) -> dict:
-        """A JSON-ready dict; :meth:`from_dict` reads it back."""
-        return {"dataset": self.dataset, "class_names": list(self.class_names),
-                "spec": models.spec_to_dict(self.spec), "saved": self.saved}
-
-    @classmethod
-    def from_dict(cls, values: object) -> ModelMetadata:
-        """Check and read a metadata dict, building nothing.
-
-        Raises
-        ------
-        ValueError
-            Naming the first problem: an unknown or missing key, an unknown
-            dataset, class names that are not 2 to 1000 short texts, or an
-            architecture that :func:`cnn_core.models.describe` refuses for that
-            many classes.
-        """
-        if not isinstance(values, dict):
-            raise ValueError(f"the metadata must be a JSON object. Received: {type(values).__name__}")
-        unknown, missing = set(values) - _METADATA_KEYS, {"dataset", "class_names", "spec"} - set(values)
-        if unknown or missing:
-            raise ValueError(f"the metadata has unknown keys {sorted(unknown)} or lacks {sorted(missing)}")
-        dataset, names, saved = values["dataset"], values["class_names"], values.get("saved", "")
-        if dataset not in datasets.CLASS_NAMES:
-            raise ValueError(f"the dataset must be one of {', '.join(datasets.CLASS_NAMES)}. Received: {dataset!r}")
-        if not (isinstance(names, list) and 2 <= len(names) <= 1000
-                and all(isinstance(name, str) and 0 < len(name) <= 100 for name in names)):
-            raise ValueError("the class names must be a list of 2 to 1000 texts of 1 to 100 characters")
-        if len(names) != len(datasets.CLASS_NAMES[dataset]):
-            raise ValueError(f"it names {len(names)} classes, but {dataset} has {len(datasets.CLASS_NAMES[dataset])}")
-        if not isinstance(saved, str):
-            raise ValueError(f"'saved' must be text. Received: {saved!r}")
-        spec = models.spec_from_dict(values["spec"])
-        models.describe(spec, num_classes=len(names))
-        return cls(dataset, tuple(names), spec, saved)
 
 
 def check_model_name(name: object) -> str:

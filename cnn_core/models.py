@@ -9,7 +9,7 @@ TensorFlow, and refuses an architecture that cannot work before Keras sees it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cnn_core import checks, conv
@@ -229,38 +229,6 @@ def check_optimizer(optimizer: object) -> None:
     """Raise ValueError unless ``optimizer`` is one of :data:`OPTIMIZERS`."""
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
-
-
-def spec_to_dict(spec: Architecture) -> dict:
-    """A JSON-ready dict of the architecture."""
-    return asdict(spec)
-
-
-def spec_from_dict(values: object) -> Architecture:
-    """The inverse of :func:`spec_to_dict`, for a dict read from a file.
-
-    Raises
-    ------
-    ValueError
-        For anything but the keys :func:`spec_to_dict` writes, or a value of the
-        wrong kind; the values themselves are checked by :func:`describe`.
-    """
-    _check_keys("the architecture", values, {item.name for item in fields(Architecture)})
-    blocks, units = values["conv_blocks"], values["dense_units"]
-    if not isinstance(blocks, list) or not isinstance(units, list):
-        raise ValueError("the architecture's conv_blocks and dense_units must be lists")
-    for number, block in enumerate(blocks, start=1):
-        _check_keys(f"conv block {number}", block, {item.name for item in fields(ConvBlock)})
-    if not isinstance(values["description"], str):
-        raise ValueError("the architecture's description must be text")
-    return Architecture(tuple(ConvBlock(**block) for block in blocks), tuple(units), values["activation"],
-                        values["dense_dropout_rate"], values["description"])
-
-
-def _check_keys(what: str, values: object, expected: set[str]) -> None:
-    if not isinstance(values, dict) or set(values) != expected:
-        found = sorted(values) if isinstance(values, dict) else type(values).__name__
-        raise ValueError(f"{what} must have exactly the keys {sorted(expected)}. Received: {found}")
 
 
 def _resolve(spec: Architecture | str) -> Architecture:

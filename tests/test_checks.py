@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnn_core import checks, conv, datasets, explain, images, kernels, models, training, vgg16
+from cnn_core import checks, conv, datasets, explain, images, kernels, models, sliding_window, training, vgg16
 from tests.conftest import png_bytes
 
 IMAGE = np.zeros((8, 8), np.float32)
@@ -17,7 +17,7 @@ CALLS = {
     "conv.conv2d padding": lambda: conv.conv2d(IMAGE, KERNEL, padding=False),
     "conv.pool2d size": lambda: conv.pool2d(IMAGE, size=True),
     "conv.pool2d stride": lambda: conv.pool2d(IMAGE, stride=(True, 1)),
-    "conv.conv_window stride": lambda: conv.conv_window(IMAGE, KERNEL, 0, 0, stride=True),
+    "conv.conv_window stride": lambda: sliding_window.conv_window(IMAGE, KERNEL, 0, 0, stride=True),
     "kernels.make_kernel size": lambda: kernels.make_kernel("mean", True),
     "images.load_image max_side": lambda: images.load_image(png_bytes(4, 4), max_side=True),
     "datasets.subset size": lambda: datasets.subset(np.zeros((20, 28, 28)), np.arange(20) % 10, True),

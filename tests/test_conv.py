@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.signal import correlate2d
 
-from cnn_core import conv
+from cnn_core import conv, sliding_window
 
 RNG = np.random.default_rng(7)
 
@@ -191,13 +191,13 @@ def test_conv_window_result_equals_the_feature_map_cell(stride, padding):
     kernel = RNG.integers(-2, 3, (3, 3))
     feature_map = conv.conv2d(image, kernel, stride, padding)
     for row, col in itertools.product(range(feature_map.shape[0]), range(feature_map.shape[1])):
-        window = conv.conv_window(image, kernel, row, col, stride, padding)
+        window = sliding_window.conv_window(image, kernel, row, col, stride, padding)
         assert window.result == pytest.approx(feature_map[row, col])
         np.testing.assert_array_equal(window.products, window.values * kernel)
 
 
 def test_conv_window_position_is_in_padded_coordinates():
-    window = conv.conv_window(np.ones((6, 6)), np.ones((3, 3)), 1, 2, stride=2, padding=1)
+    window = sliding_window.conv_window(np.ones((6, 6)), np.ones((3, 3)), 1, 2, stride=2, padding=1)
     assert (window.top, window.left) == (2, 4)
     assert window.values.shape == (3, 3)
 
@@ -207,7 +207,7 @@ def test_pool_window_result_equals_the_pooled_cell(mode):
     feature_map = RNG.standard_normal((6, 6))
     pooled = conv.pool2d(feature_map, 3, 2, mode)
     for row, col in itertools.product(range(pooled.shape[0]), range(pooled.shape[1])):
-        assert conv.pool_window(feature_map, row, col, 3, 2, mode).result == pytest.approx(pooled[row, col])
+        assert sliding_window.pool_window(feature_map, row, col, 3, 2, mode).result == pytest.approx(pooled[row, col])
 
 
 def test_pad_adds_keras_same_border():
@@ -283,7 +283,7 @@ def test_output_size_refuses_zero_stride():
 
 def test_conv_window_refuses_a_cell_outside_the_output():
     with pytest.raises(ValueError, match="inside the 4x4 output. Received: row=4, col=0"):
-        conv.conv_window(np.ones((6, 6)), np.ones((3, 3)), 4, 0)
+        sliding_window.conv_window(np.ones((6, 6)), np.ones((3, 3)), 4, 0)
 
 
 def test_gradient_magnitude_matches_cv2_sobel_pair():

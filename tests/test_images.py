@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn_core import images
+from cnn_core import image_quality, images
 
 SAMPLES = Path(__file__).resolve().parents[1] / "assets" / "samples"
 
@@ -175,14 +175,14 @@ def test_to_grayscale_matches_bt601_weights():
 
 def test_gaussian_noise_has_the_requested_spread():
     flat = np.full((200, 200), 128, np.uint8)
-    noisy = images.add_noise(flat, "gaussian", 0.1, seed=1)
+    noisy = image_quality.add_noise(flat, "gaussian", 0.1, seed=1)
     assert noisy.dtype == np.uint8
     assert np.std(noisy.astype(float)) == pytest.approx(25.5, rel=0.05)
 
 
 def test_salt_and_pepper_hits_the_requested_fraction_with_black_and_white():
     flat = np.full((200, 200, 3), 128, np.uint8)
-    noisy = images.add_noise(flat, "salt_and_pepper", 0.2, seed=1)
+    noisy = image_quality.add_noise(flat, "salt_and_pepper", 0.2, seed=1)
     changed = (noisy != 128).any(axis=-1)
     assert changed.mean() == pytest.approx(0.2, abs=0.01)
     assert set(np.unique(noisy[changed])) == {0, 255}
@@ -190,39 +190,39 @@ def test_salt_and_pepper_hits_the_requested_fraction_with_black_and_white():
 
 def test_noise_is_reproducible_with_a_seed():
     flat = np.full((20, 20), 128, np.uint8)
-    np.testing.assert_array_equal(images.add_noise(flat, "gaussian", 0.2, 5), images.add_noise(flat, "gaussian", 0.2, 5))
+    np.testing.assert_array_equal(image_quality.add_noise(flat, "gaussian", 0.2, 5), image_quality.add_noise(flat, "gaussian", 0.2, 5))
 
 
 @pytest.mark.parametrize("kind, level", [("speckle", 0.1), ("gaussian", 1.5), ("gaussian", -0.1)])
 def test_invalid_noise_arguments_are_refused(kind, level):
     with pytest.raises(ValueError, match="Received"):
-        images.add_noise(np.zeros((4, 4), np.uint8), kind, level)
+        image_quality.add_noise(np.zeros((4, 4), np.uint8), kind, level)
 
 
 def test_psnr_matches_opencv():
     rng = np.random.default_rng(2)
     clean = rng.integers(0, 256, (50, 50), dtype=np.uint8)
-    noisy = images.add_noise(clean, "gaussian", 0.05, seed=3)
-    assert images.psnr(clean, noisy) == pytest.approx(cv2.PSNR(clean, noisy), rel=1e-9)
+    noisy = image_quality.add_noise(clean, "gaussian", 0.05, seed=3)
+    assert image_quality.psnr(clean, noisy) == pytest.approx(cv2.PSNR(clean, noisy), rel=1e-9)
 
 
 def test_psnr_hand_case_and_identical_images():
     # Every pixel off by 1: MSE = 1, PSNR = 10 * log10(255^2) = 48.13 dB.
-    assert images.psnr(np.zeros((3, 3)), np.ones((3, 3))) == pytest.approx(48.1308, abs=1e-4)
-    assert images.psnr(np.ones((3, 3)), np.ones((3, 3))) == float("inf")
+    assert image_quality.psnr(np.zeros((3, 3)), np.ones((3, 3))) == pytest.approx(48.1308, abs=1e-4)
+    assert image_quality.psnr(np.ones((3, 3)), np.ones((3, 3))) == float("inf")
 
 
 def test_edge_retention_is_one_for_the_reference_and_drops_with_blur():
     photo = images.to_grayscale(images.load_image(SAMPLES / "cat.jpg"))
     light_blur = cv2.GaussianBlur(photo, (3, 3), 0)
     heavy_blur = cv2.blur(photo, (9, 9))
-    assert images.edge_retention(photo, photo) == pytest.approx(1.0)
-    assert 1 > images.edge_retention(photo, light_blur) > images.edge_retention(photo, heavy_blur)
+    assert image_quality.edge_retention(photo, photo) == pytest.approx(1.0)
+    assert 1 > image_quality.edge_retention(photo, light_blur) > image_quality.edge_retention(photo, heavy_blur)
 
 
 def test_edge_retention_refuses_a_flat_reference():
     with pytest.raises(ValueError, match="flat"):
-        images.edge_retention(np.zeros((8, 8)), np.zeros((8, 8)))
+        image_quality.edge_retention(np.zeros((8, 8)), np.zeros((8, 8)))
 
 
 def test_to_display_puts_zero_at_mid_grey_for_signed_maps():

@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from cnn_core import model_store, models, paths
+from cnn_core import model_metadata, model_store, models, paths
 
 TINY = models.Architecture((models.ConvBlock(4),), dense_units=(8,))
 METADATA = model_store.ModelMetadata("mnist", tuple("0123456789"), TINY, "2026-12-01 09:00")
@@ -165,7 +165,7 @@ def test_a_configuration_naming_code_outside_keras_is_never_loaded(saved, monkey
 
 def test_a_model_that_does_not_match_its_description_is_refused(saved):
     bigger = models.Architecture((models.ConvBlock(8),), dense_units=(8,))
-    _edit_metadata(saved, lambda values: values.update(spec=models.spec_to_dict(bigger)))
+    _edit_metadata(saved, lambda values: values.update(spec=model_metadata.spec_to_dict(bigger)))
     with pytest.raises(model_store.SavedModelError, match="does not match its description: it has 5,546 parameters where its architecture has 10,994"):
         model_store.load_saved_model("tiny", saved)
 

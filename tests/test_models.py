@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cnn_core import models
+from cnn_core import model_metadata, models
 
 TINY = models.Architecture((models.ConvBlock(4),), dense_units=(8,))
 
@@ -90,7 +90,7 @@ def test_compile_model_refuses_an_unknown_optimizer():
 
 def test_spec_survives_a_round_trip_through_json():
     spec = models.PRESETS["modern"]
-    assert models.spec_from_dict(json.loads(json.dumps(models.spec_to_dict(spec)))) == spec
+    assert model_metadata.spec_from_dict(json.loads(json.dumps(model_metadata.spec_to_dict(spec)))) == spec
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda values: values.update(kernel=3), r"must have exactly the keys .*Received: .*'kernel'"),
@@ -99,10 +99,10 @@ def test_spec_survives_a_round_trip_through_json():
     (lambda values: values.update(dense_units=512), r"conv_blocks and dense_units must be lists"),
 ])
 def test_spec_from_dict_refuses_what_spec_to_dict_never_writes(change, message):
-    values = json.loads(json.dumps(models.spec_to_dict(models.PRESETS["three_conv"])))
+    values = json.loads(json.dumps(model_metadata.spec_to_dict(models.PRESETS["three_conv"])))
     change(values)
     with pytest.raises(ValueError, match=message):
-        models.spec_from_dict(values)
+        model_metadata.spec_from_dict(values)
 
 def test_describe_refuses_a_batch_norm_setting_that_is_not_true_or_false():
     with pytest.raises(ValueError, match="conv_1 batch_norm must be true or false. Received: 'yes'"):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from cnn_core import conv, images, kernels
+from cnn_core import conv, image_quality, images, kernels
 from ui.url_settings import UrlSettings
 
 SOBEL_MAGNITUDE = "sobel_magnitude"
@@ -196,4 +196,4 @@ def prepare_input(pixels: np.ndarray, grayscale: bool, noise_kind: str | None,
     clean = images.to_grayscale(pixels) if grayscale else pixels
     if noise_kind is None:
         return clean, clean
-    return clean, images.add_noise(clean, noise_kind, noise_level, seed=0)
+    return clean, image_quality.add_noise(clean, noise_kind, noise_level, seed=0)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from cnn_core import conv, images, kernels
+from cnn_core import conv, image_quality, images, kernels
 from ui import figures
 from ui.layer_controls import KERNEL_LABELS, Filter, LayerSettings
 
@@ -139,7 +139,7 @@ def noise_lab_section(clean: np.ndarray, noisy: np.ndarray, settings: LayerSetti
     results = [("Clean photo", reference), ("Noisy", noisy[margin:-margin, margin:-margin])]
     for name in ("mean", "gaussian"):
         results.append((KERNEL_LABELS[name], np.clip(conv.conv2d(noisy, kernels.make_kernel(name, size)), 0, 255)))
-    scores = {title: (images.psnr(reference, picture), images.edge_retention(reference, picture))
+    scores = {title: (image_quality.psnr(reference, picture), image_quality.edge_retention(reference, picture))
               for title, picture in results[1:]}
     for column, (title, picture) in zip(st.columns(4), results):
         with column:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnn_core import conv
+from cnn_core import conv, sliding_window
 from ui import figures
 from ui.layer_controls import Filter, LayerSettings
 
@@ -37,7 +37,7 @@ def step_through_section(layer_filter: Filter, settings: LayerSettings) -> None:
 def _convolution_step(matrix: np.ndarray, kernel: np.ndarray, feature_map: np.ndarray,
                       settings: LayerSettings) -> None:
     row, col = _pick_cell("Convolution step", feature_map.shape, "lab_conv_step")
-    window = conv.conv_window(matrix, kernel, row, col, settings.stride, settings.padding)
+    window = sliding_window.conv_window(matrix, kernel, row, col, settings.stride, settings.padding)
     padded = conv.pad(matrix, kernel.shape, settings.stride, settings.padding)
     is_padding = conv.pad(np.ones_like(matrix, dtype=bool), kernel.shape, settings.stride, settings.padding) == 0
 
@@ -62,7 +62,7 @@ def _pooling_step(feature_map: np.ndarray, settings: LayerSettings) -> None:
         st.warning(f"The pooling window does not fit this feature map: {error}")
         return
     row, col = _pick_cell("Pooling step", pooled.shape, "lab_pool_step")
-    window = conv.pool_window(feature_map, row, col, settings.pool_size, settings.pool_stride, settings.pool_mode)
+    window = sliding_window.pool_window(feature_map, row, col, settings.pool_size, settings.pool_stride, settings.pool_mode)
     columns = st.columns(3)
     _grid(columns[0], "Feature map" + (" after ReLU" if settings.relu else ""), feature_map, "lab_pool_input",
           highlight=(window.top, window.left, settings.pool_size, settings.pool_size))
