@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from cnn_core import conv, images
-from ui import entry, figures, sources
+from cnn_core import conv_block, images
+from ui import figures, image_picker, streamlit_adjustments
 
 st.set_page_config(page_title="How CNNs see", page_icon=":material/visibility:", layout="wide")
-entry.keep_keras_state_between_runs()
+streamlit_adjustments.keep_keras_state_between_runs()
 
 PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", icon=":material/blur_on:",
                      url_path="filter_playground")
@@ -18,11 +18,11 @@ CLASSIFIER = st.Page("pages/vgg16_classifier.py", title="VGG16 classifier", icon
 @st.cache_data(show_spinner=False)
 def demo_stages() -> list[tuple[str, object]]:
     """The cat photo through one convolutional block: edges, ReLU, 2x2 max pooling."""
-    photo = images.to_grayscale(images.load_image(sources.SAMPLES_DIR / "cat.jpg"))
-    edges = conv.relu(conv.conv2d(photo, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
+    photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / "cat.jpg"))
+    block = conv_block.run_layer(photo, conv_block.filter_for("sobel_x"), relu=True, pool_mode="max", pool_size=2)
     return [("1. The input: brightness values", photo),
-            ("2. Convolution with a vertical-edge kernel, then ReLU", edges),
-            ("3. 2×2 max pooling: half the size, the strong edges kept", conv.pool2d(edges, 2))]
+            ("2. Convolution with a vertical-edge kernel, then ReLU", block.feature_map),
+            ("3. 2×2 max pooling: half the size, the strong edges kept", block.pooled)]
 
 
 def home() -> None:

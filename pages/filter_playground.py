@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import entry, layer_controls, playground_views, sources, step_through, url_settings
+from ui import image_picker, streamlit_adjustments, url_settings
+from ui.playground import controls, sections, step_through
 
-entry.require_app_entry_point()
+streamlit_adjustments.require_app_entry_point()
 SECTIONS = ("Feature maps", "Step by step", "Compare two kernels", "Noise: mean vs Gaussian")
 SECTION_TOKENS = dict(zip(SECTIONS, ("maps", "steps", "compare", "noise")))
 #: Every setting a link can hold; some are used only with some choices (noise_level with noise, for one).
-LINKED_SETTINGS = ("photo", "section", *layer_controls.LINKED_SETTINGS)
+LINKED_SETTINGS = ("photo", "section", *controls.LINKED_SETTINGS)
 
 st.title("Filter Playground")
 st.markdown(
@@ -20,8 +21,8 @@ st.markdown(
 
 link = url_settings.UrlSettings("playground", LINKED_SETTINGS)
 with st.sidebar:
-    picked = sources.pick_image("playground", link)
-    settings = layer_controls.sidebar_settings(link)
+    picked = image_picker.pick_image("playground", link)
+    settings = controls.sidebar_settings(link)
 section = st.segmented_control("Show", SECTIONS, required=True, key="section",
                                default=link.choice("section", "section", SECTIONS, SECTIONS[0], SECTION_TOKENS))
 link.publish()
@@ -30,21 +31,21 @@ if picked is None:
     st.stop()
 
 try:
-    layer_filter = layer_controls.build_filter(settings)
+    layer_filter = controls.build_filter(settings)
 except ValueError as error:
     st.error(f"This kernel cannot be used yet: {error}")
     st.stop()
 
-clean, image = layer_controls.prepare_input(picked.pixels, settings.grayscale, settings.noise_kind,
+clean, image = controls.prepare_input(picked.pixels, settings.grayscale, settings.noise_kind,
                                             settings.noise_level)
 try:
     if section == "Feature maps":
-        playground_views.feature_map_section(image, layer_filter, settings)
+        sections.feature_map_section(image, layer_filter, settings)
     elif section == "Step by step":
         step_through.step_through_section(layer_filter, settings)
     elif section == "Compare two kernels":
-        playground_views.compare_section(image, layer_filter, settings)
+        sections.compare_section(image, layer_filter, settings)
     else:
-        playground_views.noise_lab_section(clean, image, settings)
+        sections.noise_lab_section(clean, image, settings)
 except ValueError as error:
     st.error(f"These settings do not work on this image: {error}")

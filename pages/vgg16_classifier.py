@@ -3,11 +3,11 @@
 import streamlit as st
 
 from cnn_core import vgg16
-from ui import classifier_views as views
-from ui import entry, sources
+from ui import image_picker, streamlit_adjustments
+from ui.classifier import sections
 from ui.text import plain
 
-entry.require_app_entry_point()
+streamlit_adjustments.require_app_entry_point()
 SECTIONS = ("Why: Grad-CAM", "Preprocessing steps", "Feature maps")
 
 st.title("VGG16 classifier")
@@ -16,7 +16,7 @@ st.markdown("**VGG16** is a 16-layer CNN trained on ImageNet: 13 convolutional l
             "photos and it answers with its five most likely classes.")
 
 with st.sidebar:
-    photos = sources.pick_images("vgg16")
+    photos = image_picker.pick_images("vgg16")
     mode = st.radio("Resize", vgg16.PREPROCESS_MODES, key="resize_mode", horizontal=True,
                     format_func={"center_crop": "Centre crop", "squash": "Squash"}.get,
                     help="VGG16 sees 224 × 224 pixels. Centre crop keeps proportions but cuts the edges; "
@@ -24,29 +24,29 @@ with st.sidebar:
 
 try:
     with st.spinner("Loading VGG16. The first time, Keras downloads its ImageNet weights (about 528 MB)…"):
-        views.load_classifier()
+        sections.load_classifier()
 except vgg16.WeightsUnavailableError as error:
     st.error(str(error))
     st.stop()
 if not photos:
     st.stop()
 
-answers = [views.classify(photo.pixels, mode) for photo in photos]
+answers = [sections.classify(photo.pixels, mode) for photo in photos]
 index = 0
 if len(photos) > 1:
     st.subheader("All photos")
-    views.grid_section(photos, answers)
+    sections.grid_section(photos, answers)
     index = st.selectbox("Look closer at", range(len(photos)), format_func=lambda i: photos[i].name,
                          key="chosen_photo", help="Grad-CAM, preprocessing and feature maps for one photo.")
     st.subheader(plain(photos[index].name))
 photo, answer = photos[index], answers[index]
-views.answer_section(photo.name, photo.pixels, answer)
+sections.answer_section(photo.name, photo.pixels, answer)
 section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key="vgg16_section")
 if section == SECTIONS[0]:
-    views.grad_cam_section(answer, key=str(index))
+    sections.grad_cam_section(answer, key=str(index))
 elif section == SECTIONS[1]:
-    views.preprocessing_section(photo.pixels, answer, mode)
+    sections.preprocessing_section(photo.pixels, answer, mode)
 else:
-    views.feature_maps_section(answer)
+    sections.feature_maps_section(answer)
 with st.expander("Model summary"):
-    views.summary_section()
+    sections.summary_section()

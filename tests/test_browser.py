@@ -7,7 +7,7 @@ import pytest
 from cnn_core import conv, images, kernels
 from tests.conftest import png_bytes
 from tests.drive import VGG16_ANSWERED, assert_no_exception, open_trainer, settle, upload
-from ui import sources
+from ui import image_picker
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_hovering_the_feature_map_reads_the_value_of_the_pixel_under_the_pointer
     hover.wait_for()
     row, col, value = re.fullmatch(r"row (\d+), column (\d+)value (\S+)", hover.text_content()).groups()
 
-    photo = images.to_grayscale(images.load_image(sources.SAMPLES_DIR / sources.SAMPLES["Cat"]))
+    photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
     expected = conv.conv2d(photo, kernels.make_kernel("sobel_x", 3))[int(row), int(col)]
     assert float(value.replace("−", "-")) == pytest.approx(expected, rel=1e-3)
     assert (int(row), int(col)) == pytest.approx((0.6 * 298, 0.3 * 449), abs=3)

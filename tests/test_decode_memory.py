@@ -112,7 +112,7 @@ def test_a_page_asks_a_busy_decoder_without_waiting_then_waits_for_its_turn(monk
         from PIL import Image
 
         from cnn_core import images
-        from ui import sources
+        from ui import image_picker
 
         calls = []
 
@@ -125,7 +125,7 @@ def test_a_page_asks_a_busy_decoder_without_waiting_then_waits_for_its_turn(monk
         buffer = io.BytesIO()
         Image.new("L", (6, 4)).save(buffer, "PNG")
         images.load_image = load_image
-        picked = sources._decode_or_report("huge.png", "upload:huge", buffer.getvalue)
+        picked = image_picker._decode_or_report("huge.png", "upload:huge", buffer.getvalue)
         st.write(f"calls {calls}, shape {picked.pixels.shape}")
 
     monkeypatch.setattr(images, "load_image", images.load_image)  # put back after the page replaced it

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from cnn_core import model_store, models
-from ui import sources
+from ui import image_picker
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+PAGE_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").rglob("*.py"))]
 IMAGE_TYPES = {"png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"}
 
 
@@ -43,7 +43,7 @@ def _calls_with_keyword(keyword: str):
 
 
 def test_the_uploaders_take_photos_only():
-    assert set(sources.UPLOAD_TYPES) <= IMAGE_TYPES
+    assert set(image_picker.UPLOAD_TYPES) <= IMAGE_TYPES
     uploaders = list(_calls("file_uploader"))
     assert uploaders, "the pages should have photo uploaders"
     for file, node in uploaders:

@@ -48,6 +48,6 @@ def test_streamlit_no_longer_clears_keras_after_each_run(app):
     """Streamlit's clear_session after every run cleared TensorFlow's kernel cache under running trainings."""
     from streamlit.runtime.scriptrunner import script_runner
 
-    from ui import entry
+    from ui import streamlit_adjustments
 
-    assert script_runner._clean_problem_modules is entry._close_matplotlib_figures
+    assert script_runner._clean_problem_modules is streamlit_adjustments._close_matplotlib_figures

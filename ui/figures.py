@@ -1,17 +1,21 @@
-"""Plotly figures for images, feature maps and small teaching grids.
+"""Every picture the pages draw: Plotly figures of images, feature maps, grids, training curves and
+probabilities, and RGB pictures of kernels and Grad-CAM heat maps.
 
-No Streamlit here: every function takes arrays and returns a ``go.Figure``,
-so the figures can be tested and reused by any page.
+No Streamlit here: every function takes arrays and returns a ``go.Figure`` or
+a uint8 picture, so the figures can be tested and reused by any page.
 """
 
 from __future__ import annotations
 
 import base64
 
+import cv2
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from cnn_core import images
+from cnn_core import curves, images
+from cnn_core.training_progress import Snapshot
 
 #: Larger maps are shown by sampling every n-th pixel; hover keeps true coordinates.
 DISPLAY_MAX_SIDE = 480
@@ -20,6 +24,8 @@ DIVERGING = [[0.0, "#1f4e9c"], [0.5, "#808080"], [1.0, "#b2182b"]]
 #: Non-negative values: black at zero, white at the top of the range.
 GREY = [[0.0, "#000000"], [1.0, "#ffffff"]]
 GRID_HIGHLIGHT = "#f5a623"
+#: Batch points drawn on a training curve at most (older batches are thinned out).
+MAX_CURVE_POINTS = 300
 
 
 def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: bool = True,
@@ -156,3 +162,88 @@ def format_number(value: float, decimals: int = 2) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.{decimals}f}"
+
+
+def probability_bars(labels: list[str], probabilities: np.ndarray, height: int = 300,
+                     show_values: bool = False) -> go.Figure:
+    """Horizontal bars of class probabilities, the first label on top.
+
+    ``probabilities`` are in [0, 1], one per label; the bars are in percent, with
+    the value written beside each bar when ``show_values``.
+    """
+    percents = [100 * float(probability) for probability in probabilities][::-1]
+    text = [f"{percent:.2f} %" for percent in percents] if show_values else None
+    figure = go.Figure(go.Bar(x=percents, y=list(labels)[::-1], orientation="h", text=text,
+                              hovertemplate="%{y}: %{x:.2f} %<extra></extra>"))
+    figure.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), xaxis_title="probability (%)")
+    return figure
+
+
+def kernel_picture(kernel: np.ndarray, side: int = 96) -> np.ndarray:
+    """A kernel as an RGB uint8 picture (side, side, 3) on the signed scale of every map: blue negative, grey
+    zero, red positive, scaled to its largest magnitude."""
+    largest = float(np.abs(kernel).max()) or 1.0
+    colours = _colour_pixels(kernel, dict(colorscale=DIVERGING, zmin=-largest, zmax=largest))
+    return cv2.resize(colours, (side, side), interpolation=cv2.INTER_NEAREST)
+
+
+def enlarged(image: np.ndarray, side: int = 112) -> np.ndarray:
+    """A small picture (a 28 × 28 sample) blown up to (side, side) with visible pixels."""
+    return cv2.resize(image, (side, side), interpolation=cv2.INTER_NEAREST)
+
+
+def heatmap_overlay(photo: np.ndarray, heatmap: np.ndarray, opacity: float = 0.45) -> np.ndarray:
+    """A Grad-CAM heat map painted over a photo: red where the evidence is, blue where there is none.
+
+    Parameters
+    ----------
+    photo : ndarray of uint8, shape (H, W, 3) or (H, W)
+    heatmap : ndarray of float, shape (h, w), values in [0, 1]
+        Resized to the photo's size.
+    opacity : float
+        0 shows only the photo, 1 only the heat map.
+
+    Returns
+    -------
+    ndarray of uint8, shape (H, W, 3)
+    """
+    rgb = cv2.cvtColor(photo, cv2.COLOR_GRAY2RGB) if photo.ndim == 2 else photo
+    resized = cv2.resize(np.asarray(heatmap, np.float32), (rgb.shape[1], rgb.shape[0]))
+    coloured = cv2.cvtColor(cv2.applyColorMap(images.round_to_uint8(255 * resized), cv2.COLORMAP_JET),
+                            cv2.COLOR_BGR2RGB)
+    return cv2.addWeighted(coloured, opacity, rgb, 1 - opacity, 0)
+
+
+def curves_figure(snapshot: Snapshot, patience: int | None) -> go.Figure:
+    """Loss and accuracy: every batch (faint), smoothed, and per epoch for training and validation."""
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("Loss", "Accuracy"))
+    batches_per_epoch = max(snapshot.batches_per_epoch, 1)
+    step = max(1, len(snapshot.batch_loss) // MAX_CURVE_POINTS)
+    position = np.arange(len(snapshot.batch_loss)) / batches_per_epoch  # in epochs
+    complete = [result for result in snapshot.epochs if result.complete]
+    ends = [result.epoch for result in complete]
+    for column, batch_values, name, validation in (
+            (1, snapshot.batch_loss, "loss", [result.val_loss for result in complete]),
+            (2, snapshot.batch_accuracy, "accuracy", [result.val_accuracy for result in complete])):
+        show = column == 1
+        figure.add_trace(go.Scatter(x=position[::step], y=np.asarray(batch_values)[::step], name="each batch",
+                                    line=dict(color="rgba(31,119,180,0.25)", width=1), showlegend=show,
+                                    legendgroup="batch"), 1, column)
+        figure.add_trace(go.Scatter(x=position[::step], y=curves.smooth(batch_values)[::step],
+                                    name="batches, smoothed", line=dict(color="#1f77b4"), showlegend=show,
+                                    legendgroup="smooth"), 1, column)
+        epoch_values = [getattr(result, name) for result in complete]
+        figure.add_trace(go.Scatter(x=ends, y=epoch_values, mode="lines+markers", name="training, per epoch",
+                                    line=dict(color="#ff7f0e"), showlegend=show, legendgroup="train"), 1, column)
+        figure.add_trace(go.Scatter(x=ends, y=validation, mode="lines+markers", name="validation, per epoch",
+                                    line=dict(color="#2ca02c"), showlegend=show, legendgroup="val"), 1, column)
+    if snapshot.best_epoch is not None:
+        figure.add_vline(x=snapshot.best_epoch, line=dict(color="#2ca02c", dash="dash"),
+                         annotation_text=f"best: epoch {snapshot.best_epoch}", annotation_position="top left")
+        if patience is not None:
+            figure.add_vrect(x0=snapshot.best_epoch, x1=snapshot.best_epoch + patience, fillcolor="#2ca02c",
+                             opacity=0.08, line_width=0, annotation_text=f"patience: {patience}",
+                             annotation_position="bottom right")
+    figure.update_xaxes(title_text="epoch")
+    figure.update_layout(height=330, margin=dict(l=0, r=0, t=30, b=0), legend=dict(orientation="h", y=-0.25))
+    return figure

@@ -3,35 +3,15 @@ their shape arithmetic, two kernels side by side, and the noise lab."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
-from cnn_core import conv, image_quality, images, kernels
+from cnn_core import conv, conv_block, image_quality, images, kernels
+from cnn_core.conv_block import Filter
 from ui import figures
-from ui.layer_controls import KERNEL_LABELS, Filter, LayerSettings
+from ui.playground.controls import KERNEL_LABELS, LayerSettings
 
 NOISE_LAB_SIZES = (3, 5, 7, 9, 11, 15)
-
-
-@dataclass(frozen=True)
-class LayerOutput:
-    """The stages of one convolutional block, each (H, W) or (H, W, C) float32."""
-
-    feature_map: np.ndarray  # after the convolution and, if chosen, ReLU
-    pooled: np.ndarray | None
-
-
-def run_layer(image: np.ndarray, layer_filter: Filter, settings: LayerSettings) -> LayerOutput:
-    """Convolution, optional ReLU, optional pooling. Raises ValueError for impossible settings."""
-    feature_map = layer_filter.apply(image, settings.stride, settings.padding)
-    if settings.relu:
-        feature_map = conv.relu(feature_map)
-    pooled = None
-    if settings.pool_mode:
-        pooled = conv.pool2d(feature_map, settings.pool_size, settings.pool_stride, settings.pool_mode)
-    return LayerOutput(feature_map, pooled)
 
 
 def shape_text(array: np.ndarray) -> str:
@@ -41,7 +21,7 @@ def shape_text(array: np.ndarray) -> str:
 
 
 def feature_map_section(image: np.ndarray, layer_filter: Filter, settings: LayerSettings) -> None:
-    output = run_layer(image, layer_filter, settings)
+    output = settings.run(image, layer_filter)
     stages = [("Input", image), ("Feature map", output.feature_map)]
     if output.pooled is not None:
         stages.append((f"After {settings.pool_mode} pooling", output.pooled))
@@ -67,7 +47,7 @@ def _explain_colours(feature_map: np.ndarray) -> None:
 
 
 def _shape_arithmetic(image: np.ndarray, layer_filter: Filter, settings: LayerSettings,
-                      output: LayerOutput) -> None:
+                      output: conv_block.LayerOutput) -> None:
     kernel_rows, kernel_cols = layer_filter.kernel.shape
     with st.expander("Shape arithmetic", expanded=True):
         st.markdown("Each output side follows **⌊(n + padding − k) / s⌋ + 1**, with n the input side, "
@@ -90,7 +70,7 @@ def _formula(label: str, n: int, padding: int, k: int, s: int, result: int) -> s
             f"= \\lfloor {(n + padding - k) / s:.4g} \\rfloor + 1 = {result}")
 
 
-def _downloads(output: LayerOutput) -> None:
+def _downloads(output: conv_block.LayerOutput) -> None:
     # The PNGs are encoded only when a button is pressed: encoding them on every slider move cost tens of ms.
     columns = st.columns(2)
     columns[0].download_button("Download the feature map (PNG)", lambda: _png(output.feature_map),
@@ -118,7 +98,7 @@ def compare_section(image: np.ndarray, first: Filter, settings: LayerSettings) -
     second = Filter(second_name, kernels.make_kernel(second_name, second_size))
     for index, (column, layer_filter) in enumerate(zip(st.columns(2), (first, second))):
         with column:
-            output = run_layer(image, layer_filter, settings)
+            output = settings.run(image, layer_filter)
             final = output.pooled if output.pooled is not None else output.feature_map
             st.markdown(f"**{KERNEL_LABELS[layer_filter.name]}**: {shape_text(final)}")
             st.plotly_chart(figures.feature_map_figure(final), key=f"compare_{index}")

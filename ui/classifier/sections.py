@@ -5,10 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.logger import get_logger
 
@@ -86,21 +84,14 @@ def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
     columns[0].image(pixels, caption=plain(name), width="stretch")
     with columns[1]:
         st.dataframe(top5_table(answer), hide_index=True, key="top5")
-        st.plotly_chart(_bar_chart(rows), key=f"bars_{name}")
+        bars = figures.probability_bars([row.label.split(",")[0] for row in rows],
+                                        [row.probability for row in rows], height=230, show_values=True)
+        st.plotly_chart(bars, key=f"bars_{name}")
         if rows[0].probability < LOW_CONFIDENCE:
             st.warning(f"VGG16 is unsure: its best guess has only {100 * rows[0].probability:.1f} %. The photo may "
                        "show nothing among the 1,000 ImageNet classes it knows (no people, for example).")
         st.caption(f"Preprocessing {answer.preprocess_ms:.0f} ms, prediction {answer.predict_ms:.0f} ms "
                    "(measured when this photo was first classified).")
-
-
-def _bar_chart(rows: list[vgg16.Prediction]) -> go.Figure:
-    labels = [row.label.split(",")[0] for row in rows][::-1]
-    percents = [100 * row.probability for row in rows][::-1]
-    figure = go.Figure(go.Bar(x=percents, y=labels, orientation="h", text=[f"{p:.2f} %" for p in percents],
-                              hovertemplate="%{y}: %{x:.2f} %<extra></extra>"))
-    figure.update_layout(height=230, margin=dict(l=0, r=0, t=10, b=0), xaxis_title="probability (%)")
-    return figure
 
 
 def grad_cam_section(answer: Answer, key: str) -> None:
@@ -113,9 +104,7 @@ def grad_cam_section(answer: Answer, key: str) -> None:
     opacity = st.slider("Heatmap opacity", 0.0, 1.0, 0.5, 0.05, key=f"cam_opacity_{key}",
                         help="0 shows only the photo VGG16 saw, 1 only the heatmap.")
     heatmap = grad_cam(answer.batch, rows[choice].class_id)
-    seen = vgg16.deprocess(answer.batch)
-    coloured = cv2.cvtColor(cv2.applyColorMap(np.uint8(255 * heatmap), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
-    overlay = cv2.addWeighted(coloured, opacity, seen, 1 - opacity, 0)
+    overlay = figures.heatmap_overlay(vgg16.deprocess(answer.batch), heatmap, opacity)
     # Twice VGG16's 224 pixels on a wide screen; a column so that a phone's narrow screen shrinks it.
     picture, _ = st.columns([3, 2])
     picture.image(overlay, caption=f"Red: strongest evidence for “{rows[choice].label.split(',')[0]}”",

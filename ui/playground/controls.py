@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from cnn_core import conv, image_quality, images, kernels
+from cnn_core import conv, conv_block, image_quality, images, kernels
+from cnn_core.conv_block import SOBEL_MAGNITUDE, Filter
 from ui.url_settings import UrlSettings
 
-SOBEL_MAGNITUDE = "sobel_magnitude"
 CUSTOM = "custom"
 KERNEL_LABELS = {
     "identity": "Identity", "mean": "Mean (box blur)", "gaussian": "Gaussian blur",
@@ -48,18 +48,10 @@ class LayerSettings:
     pool_size: int = 2
     pool_stride: int = 2
 
-
-@dataclass(frozen=True)
-class Filter:
-    """A kernel, or the Sobel pair combined into one edge-strength map."""
-
-    name: str
-    kernel: np.ndarray  # (kh, kw); for the Sobel magnitude, its x kernel
-
-    def apply(self, image: np.ndarray, stride: int, padding: conv.Padding) -> np.ndarray:
-        if self.name == SOBEL_MAGNITUDE:
-            return conv.gradient_magnitude(image, self.kernel.shape[0], stride, padding)
-        return conv.conv2d(image, self.kernel, stride, padding)
+    def run(self, image: np.ndarray, layer_filter: Filter) -> conv_block.LayerOutput:
+        """:func:`cnn_core.conv_block.run_layer` with these settings. Raises ValueError for impossible ones."""
+        return conv_block.run_layer(image, layer_filter, self.stride, self.padding, self.relu, self.pool_mode,
+                                    self.pool_size, self.pool_stride)
 
 
 def sidebar_settings(link: UrlSettings) -> LayerSettings:
@@ -135,7 +127,7 @@ def _kernel_size_and_sigma(kernel_name: str, link: UrlSettings) -> tuple[int, fl
     if kernel_name == CUSTOM:
         st.caption("Edit the grid above the pictures.")
         return 0, None
-    preset = _preset_of(kernel_name)
+    preset = conv_block.preset_of(kernel_name)
     info = kernels.KERNELS[preset]
     st.caption("sqrt(Sobel x² + Sobel y²): how strongly the brightness changes, whatever the direction."
                if kernel_name == SOBEL_MAGNITUDE else info.description)
@@ -163,13 +155,7 @@ def build_filter(settings: LayerSettings) -> Filter:
     """
     if settings.kernel_name == CUSTOM:
         return Filter(CUSTOM, _custom_kernel_editor())
-    kernel = kernels.make_kernel(_preset_of(settings.kernel_name), settings.kernel_size, settings.sigma)
-    return Filter(settings.kernel_name, kernel)
-
-
-def _preset_of(kernel_name: str) -> str:
-    """The cnn_core preset behind a menu entry (the magnitude is built on Sobel x and y)."""
-    return "sobel_x" if kernel_name == SOBEL_MAGNITUDE else kernel_name
+    return conv_block.filter_for(settings.kernel_name, settings.kernel_size, settings.sigma)
 
 
 def _custom_kernel_editor() -> np.ndarray:

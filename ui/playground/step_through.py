@@ -6,8 +6,9 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import conv, sliding_window
+from cnn_core.conv_block import Filter
 from ui import figures
-from ui.layer_controls import Filter, LayerSettings
+from ui.playground.controls import LayerSettings
 
 
 def step_through_section(layer_filter: Filter, settings: LayerSettings) -> None:

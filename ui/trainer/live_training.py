@@ -1,0 +1,94 @@
+"""While a model trains: its progress and speed, and the live loss and accuracy curves."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn_core import models, training
+from cnn_core.training_data import PreparedData
+from cnn_core.training_progress import Snapshot
+from ui import figures, session_watch
+from ui.trainer import handover
+from ui.trainer.session import SESSION_KEY, Trained, training_slots
+
+#: Seconds between redraws while training. Each redraw costs the server about 0.1 s of Python (the
+#: training thread waits for it) and the browser a Plotly redraw, so redrawing every second slowed
+#: training on a 2-core machine several times over.
+REDRAW_SECONDS = 2.0
+
+
+def training_buttons(spec: models.Architecture, data: PreparedData, config: training.TrainingConfig,
+                     trained: Trained | None) -> None:
+    """Train, Stop, More epochs and Continue, then the progress and curves of the session's run."""
+    active = bool(trained and trained.run and trained.run.is_active)
+    columns = st.columns([1, 1, 2])
+    columns[0].button("Train a new model", type="primary", disabled=active, on_click=_start,
+                      args=(spec, data, config), icon=":material/play_arrow:", key="train",
+                      help=f"Trains the architecture above on {len(data.train_labels):,} examples, "
+                           f"{config.epochs} epochs.")
+    if trained and trained.run:
+        columns[1].button("Stop", disabled=not active, on_click=trained.run.stop, icon=":material/stop:", key="stop",
+                          help="Stops after the current batch; the model keeps what it has learned so far.")
+        more = columns[2].number_input("More epochs", 1, 50, 2, key="more_epochs", disabled=active,
+                                       help="Continue training the current model from where it stopped.")
+        columns[2].button("Continue", disabled=active, on_click=_continue, args=(trained, int(more)),
+                          icon=":material/fast_forward:", key="continue")
+        progress_section(trained)
+    elif trained:
+        st.info(f"Inspecting the saved model “{trained.label}”. Train a new model to see live curves.")
+    else:
+        st.info("Press **Train a new model** to start. The curves appear here as it learns.")
+
+
+def _start(spec: models.Architecture, data: PreparedData, config: training.TrainingConfig) -> None:
+    handover.forget_note()
+    run = training.start_training(spec, data, config, training_slots())
+    started = Trained(run.model, spec, data.name, data.class_names, run)
+    st.session_state[SESSION_KEY] = started
+    started.run_token = session_watch.watch(run, started)
+
+
+def _continue(continued: Trained, epochs: int) -> None:
+    handover.forget_note()
+    continued.run.continue_training(epochs)
+    continued.run_token = session_watch.watch(continued.run, continued, continued.run_token)
+
+
+def progress_section(trained: Trained) -> None:
+    """Progress, speed and curves of the session's run, redrawn every REDRAW_SECONDS while it is active."""
+    snapshot = trained.run.snapshot()
+
+    @st.fragment(run_every=REDRAW_SECONDS if snapshot.is_active else None)
+    def live() -> None:
+        current = trained.run.snapshot()
+        _status(current)
+        if current.batch_loss:
+            st.plotly_chart(figures.curves_figure(current, trained.run.config.patience), key="training_curves")
+        if snapshot.is_active and not current.is_active:
+            st.rerun()  # the whole page: show the results and re-enable the buttons
+
+    live()
+
+
+def _status(snapshot: Snapshot) -> None:
+    if snapshot.state == "queued":
+        capacity = training_slots().capacity
+        places = "one training" if capacity == 1 else f"{capacity} trainings"
+        st.info(f"Queued: this server runs {places} at once, and all places are taken. Yours starts when one "
+                f"frees up (you are number {snapshot.queue_position} in line).", icon="⏳")
+        return
+    done = ((snapshot.epoch - 1) * snapshot.batches_per_epoch + snapshot.batch) / max(
+        1, snapshot.total_epochs * snapshot.batches_per_epoch)
+    left = "" if snapshot.seconds_left is None else f", about {_duration(snapshot.seconds_left)} left"
+    text = (f"Epoch {snapshot.epoch}/{snapshot.total_epochs}, batch {snapshot.batch}/{snapshot.batches_per_epoch}"
+            f", {snapshot.samples_per_second:,.0f} examples per second{left}")
+    if snapshot.is_active:
+        st.progress(min(max(done, 0.0), 1.0), text=text)
+    elif snapshot.state == "failed":
+        st.error(snapshot.message)
+    elif snapshot.message:
+        st.success(snapshot.message) if snapshot.state == "finished" else st.warning(snapshot.message)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"

@@ -1,0 +1,70 @@
+"""The Trainer's state: the session's model, every session-state key the page uses, and what the server shares."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from cnn_core import models, training, training_data
+from cnn_core.evaluation import Evaluation, evaluate
+from cnn_core.training_data import PreparedData
+from cnn_core.training_slots import TrainingSlots
+
+if TYPE_CHECKING:
+    import keras
+
+#: Trainings that may run at once in this server process unless CNN_MAX_TRAININGS says otherwise;
+#: the others queue. Each default training takes about one core.
+MAX_CONCURRENT_TRAININGS = 2
+
+# The session-state keys the Trainer keeps itself (widget keys are given where each widget is made).
+SESSION_KEY = "trainer_session"  # the session's current model: a Trained
+SAVED_KEY = "trainer_saved_message"  # (kind, text) of the last save, shown once
+LOAD_ERROR_KEY = "trainer_load_error"  # why the last "Load to inspect" failed, shown once
+HANDOVER_CHECKED_KEY = "trainer_handover_checked"  # True once this session looked for a training to take over
+HANDOVER_NOTE_KEY = "trainer_handover_note"  # (kind, text): what became of that training, until the next action
+
+
+@dataclass
+class Trained:
+    """The session's current model: being trained, trained, or loaded from disk."""
+
+    model: keras.Model
+    spec: models.Architecture
+    data_name: str
+    class_names: tuple[str, ...]
+    run: training.TrainingRun | None = None
+    label: str = ""
+    run_token: str | None = None  # names the run in the page address, so that a reload finds it again
+    evaluation_cache: dict = field(default_factory=dict)  # weights version -> Evaluation
+
+    def weights_version(self) -> int:
+        """Changes whenever the weights may have changed (each finished epoch)."""
+        return len(self.run.snapshot().epochs) if self.run else 0
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def load_data(name: str, train_size: int | None, data_dir: str | None) -> PreparedData:
+    """The dataset ready for training, read once for every session of the server."""
+    return training_data.prepare_dataset(name, train_size, data_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def training_slots() -> TrainingSlots:
+    """One cap for the whole server process: CNN_MAX_TRAININGS, or MAX_CONCURRENT_TRAININGS."""
+    setting = os.environ.get("CNN_MAX_TRAININGS", "")
+    given = setting.isascii() and setting.isdigit() and int(setting) >= 1
+    capacity = int(setting) if given else MAX_CONCURRENT_TRAININGS
+    return TrainingSlots(capacity)
+
+
+def evaluation_of(trained: Trained, data: PreparedData) -> Evaluation:
+    """The test-set evaluation, computed once per version of the weights."""
+    version = trained.weights_version()
+    if version not in trained.evaluation_cache:
+        trained.evaluation_cache.clear()
+        trained.evaluation_cache[version] = evaluate(trained.model, data.test_inputs, data.test_labels)
+    return trained.evaluation_cache[version]
