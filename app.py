@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from cnn_core import conv_block, images
+from cnn_core import conv_block, images, tensorflow_logs
 from ui import figures, image_picker, streamlit_adjustments
 
+tensorflow_logs.quiet_tensorflow_logs()  # before any page imports TensorFlow
 st.set_page_config(page_title="How CNNs see", page_icon=":material/visibility:", layout="wide")
 streamlit_adjustments.keep_keras_state_between_runs()
 

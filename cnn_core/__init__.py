@@ -13,7 +13,8 @@ Modules are split by concept and import nothing from Streamlit:
   that a page can watch and stop, what it reports, the cap on trainings at once, curve smoothing.
 - ``evaluation``: accuracy, loss, confusion matrix and per-class scores of a trained model.
 - ``vgg16`` and ``explain``: the pretrained VGG16, and Grad-CAM for any CNN.
-- ``checks``, ``downloads``, ``paths``: argument checks, download failures in words, the project's folders.
+- ``checks``, ``downloads``, ``paths``, ``tensorflow_logs``: argument checks, download failures in words,
+  the project's folders, TensorFlow's start-up notices kept out of the terminal.
 
 Import the module you need (``from cnn_core import conv``); this package
 imports none of them eagerly, so importing it stays instant.
