@@ -74,7 +74,8 @@ class TrainingRun:
     _tickets = iter(range(1, 2**62))
     _tickets_lock = threading.Lock()
 
-    def __init__(self, model: keras.Model, training: tuple[np.ndarray, np.ndarray], validation: tuple[np.ndarray, np.ndarray],
+    def __init__(self, model: keras.Model, training: tuple[np.ndarray, np.ndarray],
+                 validation: tuple[np.ndarray, np.ndarray],
                  config: TrainingConfig, slots: TrainingSlots | None = None) -> None:
         self.model = model
         self.config = config

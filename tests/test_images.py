@@ -190,7 +190,8 @@ def test_salt_and_pepper_hits_the_requested_fraction_with_black_and_white():
 
 def test_noise_is_reproducible_with_a_seed():
     flat = np.full((20, 20), 128, np.uint8)
-    np.testing.assert_array_equal(image_quality.add_noise(flat, "gaussian", 0.2, 5), image_quality.add_noise(flat, "gaussian", 0.2, 5))
+    np.testing.assert_array_equal(image_quality.add_noise(flat, "gaussian", 0.2, 5),
+                                  image_quality.add_noise(flat, "gaussian", 0.2, 5))
 
 
 @pytest.mark.parametrize("kind, level", [("speckle", 0.1), ("gaussian", 1.5), ("gaussian", -0.1)])

@@ -166,7 +166,8 @@ def test_a_configuration_naming_code_outside_keras_is_never_loaded(saved, monkey
 def test_a_model_that_does_not_match_its_description_is_refused(saved):
     bigger = models.Architecture((models.ConvBlock(8),), dense_units=(8,))
     _edit_metadata(saved, lambda values: values.update(spec=model_metadata.spec_to_dict(bigger)))
-    with pytest.raises(model_store.SavedModelError, match="does not match its description: it has 5,546 parameters where its architecture has 10,994"):
+    expected = "does not match its description: it has 5,546 parameters where its architecture has 10,994"
+    with pytest.raises(model_store.SavedModelError, match=expected):
         model_store.load_saved_model("tiny", saved)
 
 

@@ -15,7 +15,8 @@ IMPORT_AND_RUN = ("from cnn_core import tensorflow_logs; tensorflow_logs.quiet_t
 
 
 def _run(**environment: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in ("TF_CPP_MIN_LOG_LEVEL", "CNN_TENSORFLOW_LOGS")}
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("TF_CPP_MIN_LOG_LEVEL", "CNN_TENSORFLOW_LOGS")}
     return subprocess.run([sys.executable, "-c", IMPORT_AND_RUN], cwd=ROOT, capture_output=True, text=True,
                           env={**env, "PYTHONPATH": str(ROOT), **environment}, check=True)
 

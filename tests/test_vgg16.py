@@ -129,7 +129,8 @@ def test_the_test_helper_writes_the_layout_keras_writes(tmp_path):
     def layout(path):
         """Each listed layer's arrays in the order its weight_names gives (the names themselves differ)."""
         with h5py.File(path, "r") as file:
-            return {str(name): [file[str(name)][str(array)][()].tolist() for array in file[str(name)].attrs["weight_names"]]
+            return {str(name): [file[str(name)][str(array)][()].tolist()
+                                for array in file[str(name)].attrs["weight_names"]]
                     for name in file.attrs["layer_names"]}
 
     assert layout(tmp_path / "ours.h5") == layout(tmp_path / "keras.h5")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from cnn_core import images
 from ui.text import plain
-from ui.url_settings import UrlSettings
+from ui.url_settings import Start, UrlSettings
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 SAMPLES = {"Cat": "cat.jpg", "Coffee cup": "coffee.jpg", "Astronaut": "astronaut.jpg", "Rocket launch": "rocket.jpg"}
@@ -58,8 +58,10 @@ def pick_image(key: str, link: UrlSettings | None = None) -> PickedImage | None:
     source = st.radio("Image source", SOURCES, horizontal=True, key=f"{key}_source",
                       help="Start with a bundled photo, upload your own, or take one with your camera.")
     if source == "Sample photo":
-        start = link.choice("photo", f"{key}_sample", list(SAMPLES), "Cat", SAMPLE_TOKENS) if link else "Cat"
-        label = st.selectbox("Sample photo", list(SAMPLES), index=list(SAMPLES).index(start), key=f"{key}_sample",
+        sample_key = f"{key}_sample"
+        start = (link.choice("photo", sample_key, list(SAMPLES), "Cat", SAMPLE_TOKENS) if link
+                 else Start("Cat", sample_key))
+        label = st.selectbox("Sample photo", list(SAMPLES), **start.as_index(SAMPLES),
                              help="Freely licensed photos bundled with the app (see assets/samples).")
         return _decode_or_report(*_sample(label))
     if source == "Upload":

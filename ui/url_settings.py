@@ -10,7 +10,7 @@ also gives the default, and the page shows a short note naming it, as text.
 Usage in a page, once per run::
 
     link = url_settings.UrlSettings("playground", ("stride", "kernel", ...))  # every setting the page has
-    stride = st.slider("Stride", 1, 8, link.whole_number("stride", "stride", 1, 8, default=1), key="stride")
+    stride = st.slider("Stride", 1, 8, **link.whole_number("stride", "stride", 1, 8, default=1).as_value())
     ...
     link.publish()      # after the page's linked widgets, before any st.stop()
     link.show_notes()
@@ -49,6 +49,29 @@ class _Link:
 
 
 @dataclass(frozen=True)
+class Start:
+    """A linked widget's starting value and its key, which the settings own: pass them on with ``**``.
+
+    ``st.slider("Stride", 1, 8, **link.whole_number("stride", "stride", 1, 8, 1).as_value())``
+    """
+
+    value: object
+    key: str
+
+    def as_value(self) -> dict:
+        """For widgets that start from ``value=`` (slider, select_slider, checkbox, number_input)."""
+        return {"value": self.value, "key": self.key}
+
+    def as_index(self, options: Sequence) -> dict:
+        """For widgets that start from the option's ``index=`` (selectbox, radio)."""
+        return {"index": list(options).index(self.value), "key": self.key}
+
+    def as_default(self) -> dict:
+        """For widgets that start from ``default=`` (segmented_control)."""
+        return {"default": self.value, "key": self.key}
+
+
+@dataclass(frozen=True)
 class _Linked:
     key: str
     default: object
@@ -79,7 +102,7 @@ class UrlSettings:
 
     # ----- starting values for widgets -----
 
-    def choice(self, name: str, key: str, options: Sequence, default, tokens: Mapping | None = None):
+    def choice(self, name: str, key: str, options: Sequence, default, tokens: Mapping | None = None) -> Start:
         """One of ``options``; in the URL as its token (``tokens[option]``, or ``str(option)``)."""
         token_of = (lambda option: str(tokens[option])) if tokens else str
         by_token = {token_of(option): option for option in options}
@@ -92,7 +115,7 @@ class UrlSettings:
 
         return self._start(name, key, default, parse, token_of)
 
-    def whole_number(self, name: str, key: str, low: int, high: int, default: int) -> int:
+    def whole_number(self, name: str, key: str, low: int, high: int, default: int) -> Start:
         """A whole number from ``low`` to ``high``."""
         def parse(text: str) -> int:
             if not _WHOLE.fullmatch(text) or not low <= int(text) <= high:
@@ -101,7 +124,7 @@ class UrlSettings:
 
         return self._start(name, key, default, parse, str)
 
-    def number(self, name: str, key: str, low: float, high: float, step: float, default: float) -> float:
+    def number(self, name: str, key: str, low: float, high: float, step: float, default: float) -> Start:
         """A number from ``low`` to ``high``, rounded to the slider's ``step``."""
         def parse(text: str) -> float:
             value = float(text) if _NUMBER.fullmatch(text) else math.nan
@@ -111,7 +134,7 @@ class UrlSettings:
 
         return self._start(name, key, default, parse, lambda value: f"{value:g}")
 
-    def flag(self, name: str, key: str, default: bool) -> bool:
+    def flag(self, name: str, key: str, default: bool) -> Start:
         """On or off; in the URL as true or false."""
         def parse(text: str) -> bool:
             if text.lower() not in _TRUE + _FALSE:
@@ -120,20 +143,21 @@ class UrlSettings:
 
         return self._start(name, key, default, parse, lambda value: "true" if value else "false")
 
-    def _start(self, name: str, key: str, default, parse: Callable[[str], object], token: Callable[[object], str]):
+    def _start(self, name: str, key: str, default, parse: Callable[[str], object],
+               token: Callable[[object], str]) -> Start:
         if name not in self._settings:
             raise ValueError(f"{name!r} is not among this page's settings: {', '.join(sorted(self._settings))}")
         self._linked[name] = _Linked(key, default, token)
         text = self._link.parameters.get(name)
         if text is None or name in self._link.refused:
-            return default
+            return Start(default, key)
         try:
             value = parse(text)
         except ValueError as error:
             self._link.refused[name] = f"{name}={_quote(text)} ({error})"
-            return default
+            return Start(default, key)
         self._from_link[name] = token(value)
-        return value
+        return Start(value, key)
 
     def private(self, name: str) -> str | None:
         """A parameter of this tab's own, not a setting to share (the Trainer's training token).

@@ -57,70 +57,66 @@ class LayerSettings:
 def sidebar_settings(link: UrlSettings) -> LayerSettings:
     """Draw the sidebar controls, starting from the page link's values, and return what they are set to."""
     st.header("Input")
-    channels = st.radio("Channels", list(CHANNEL_TOKENS), horizontal=True, key="channels",
-                        index=_index(CHANNEL_TOKENS, link.choice("channels", "channels", list(CHANNEL_TOKENS),
-                                                                 "Grayscale", CHANNEL_TOKENS)),
+    start = link.choice("channels", "channels", list(CHANNEL_TOKENS), "Grayscale", CHANNEL_TOKENS)
+    channels = st.radio("Channels", list(CHANNEL_TOKENS), horizontal=True, **start.as_index(CHANNEL_TOKENS),
                         help="Grayscale: one channel of brightness. RGB: the kernel slides over the red, "
                              "green and blue channels one at a time.")
     grayscale = channels == "Grayscale"
-    noise_choice = st.selectbox("Noise", list(NOISE_LABELS), format_func=NOISE_LABELS.get, key="noise",
-                                index=_index(NOISE_LABELS, link.choice("noise", "noise", list(NOISE_LABELS), "none")),
+    start = link.choice("noise", "noise", list(NOISE_LABELS), "none")
+    noise_choice = st.selectbox("Noise", list(NOISE_LABELS), format_func=NOISE_LABELS.get,
+                                **start.as_index(NOISE_LABELS),
                                 help="Spoil the photo on purpose, to see which filters clean it up.")
     noise_kind = None if noise_choice == "none" else noise_choice
     noise_level = 0.1
     if noise_kind:
         start = link.number("noise_level", "noise_level", 0.01, 0.5, 0.01, 0.1)
-        noise_level = st.slider("Noise level", 0.01, 0.5, start, 0.01, key="noise_level",
+        noise_level = st.slider("Noise level", 0.01, 0.5, step=0.01, **start.as_value(),
                                 help="Gaussian: spread of the grain as a fraction of full brightness. "
                                      "Salt and pepper: fraction of pixels turned black or white.")
 
     st.header("Kernel")
-    kernel_name = st.selectbox("Kernel", list(KERNEL_LABELS), format_func=KERNEL_LABELS.get, key="kernel_name",
-                               index=_index(KERNEL_LABELS, link.choice("kernel", "kernel_name", list(KERNEL_LABELS),
-                                                                       "sobel_x")),
+    start = link.choice("kernel", "kernel_name", list(KERNEL_LABELS), "sobel_x")
+    kernel_name = st.selectbox("Kernel", list(KERNEL_LABELS), format_func=KERNEL_LABELS.get,
+                               **start.as_index(KERNEL_LABELS),
                                help="The small grid of weights that slides over the image.")
     kernel_size, sigma = _kernel_size_and_sigma(kernel_name, link)
 
     st.header("Convolution")
-    stride = st.slider("Stride", 1, MAX_STRIDE, link.whole_number("stride", "stride", 1, MAX_STRIDE, 1), key="stride",
+    stride = st.slider("Stride", 1, MAX_STRIDE, **link.whole_number("stride", "stride", 1, MAX_STRIDE, 1).as_value(),
                        help="How many pixels the kernel jumps between stops. Stride 2 keeps every second "
                             "position, so the output is about half as wide and half as high.")
     padding_modes = ["valid", "same", "number"]
-    padding_mode = st.radio("Padding", padding_modes, horizontal=True, key="padding_mode",
-                            index=padding_modes.index(link.choice("padding", "padding_mode", padding_modes, "valid")),
+    padding_mode = st.radio("Padding", padding_modes, horizontal=True,
+                            **link.choice("padding", "padding_mode", padding_modes, "valid").as_index(padding_modes),
                             help="valid: no border, the output shrinks. same: just enough zeros that the output is "
                                  "input ÷ stride, rounded up (as Keras does). number: that many rows and "
                                  "columns of zeros on every side.")
     padding = padding_mode
     if padding_mode == "number":
         padding = int(st.number_input("Zero rows and columns on each side", 0, 20,
-                                      link.whole_number("padding_amount", "padding_amount", 0, 20, 1),
-                                      key="padding_amount",
+                                      **link.whole_number("padding_amount", "padding_amount", 0, 20, 1).as_value(),
                                       help="Each side gets this many zeros, so the input grows by twice it."))
-    relu = st.checkbox("ReLU after convolution", link.flag("relu", "relu", False), key="relu",
+    relu = st.checkbox("ReLU after convolution", **link.flag("relu", "relu", False).as_value(),
                        help="Rectified linear unit: negative values become 0, as after most CNN layers.")
 
     st.header("Pooling")
+    start = link.choice("pool", "pool_mode", list(POOL_LABELS), "none")
     pool_choice = st.radio("Pooling", list(POOL_LABELS), format_func=POOL_LABELS.get, horizontal=True,
-                           index=_index(POOL_LABELS, link.choice("pool", "pool_mode", list(POOL_LABELS), "none")),
-                           key="pool_mode", help="Shrink the feature map: keep the largest (max) or the mean "
+                           **start.as_index(POOL_LABELS),
+                           help="Shrink the feature map: keep the largest (max) or the mean "
                                                  "(average) value of each window.")
     pool_mode = None if pool_choice == "none" else pool_choice
     pool_size = pool_stride = 2
     if pool_mode:
         pool_size = st.slider("Pool size", 1, MAX_POOL_SIZE,
-                              link.whole_number("pool_size", "pool_size", 1, MAX_POOL_SIZE, 2), key="pool_size",
+                              **link.whole_number("pool_size", "pool_size", 1, MAX_POOL_SIZE, 2).as_value(),
                               help="Side of the square window.")
         pool_stride = st.slider("Pool stride", 1, MAX_POOL_SIZE,
-                                link.whole_number("pool_stride", f"pool_stride_{pool_size}", 1, MAX_POOL_SIZE,
-                                                  pool_size), key=f"pool_stride_{pool_size}",
+                                **link.whole_number("pool_stride", f"pool_stride_{pool_size}", 1, MAX_POOL_SIZE,
+                                                    pool_size).as_value(),
                                 help="Step between windows; equal to the size by default, so windows don't overlap.")
     return LayerSettings(grayscale, noise_kind, noise_level, kernel_name, kernel_size, sigma, stride, padding,
                          relu, pool_mode, pool_size, pool_stride)
-
-
-def _index(options, value) -> int:
-    return list(options).index(value)
 
 
 def _kernel_size_and_sigma(kernel_name: str, link: UrlSettings) -> tuple[int, float | None]:
@@ -135,16 +131,14 @@ def _kernel_size_and_sigma(kernel_name: str, link: UrlSettings) -> tuple[int, fl
     if len(info.sizes) > 1:
         default = 3 if 3 in info.sizes else info.sizes[0]
         size = st.select_slider("Kernel size", info.sizes,
-                                link.choice("kernel_size", f"kernel_size_{preset}", info.sizes, default),
-                                key=f"kernel_size_{preset}",
+                                **link.choice("kernel_size", f"kernel_size_{preset}", info.sizes, default).as_value(),
                                 help="Side of the square kernel: bigger kernels see more of the image at once.")
     sigma = None
-    if info.uses_sigma and not st.checkbox("Automatic sigma", link.flag("auto_sigma", "auto_sigma", True),
-                                           key="auto_sigma",
+    if info.uses_sigma and not st.checkbox("Automatic sigma", **link.flag("auto_sigma", "auto_sigma", True).as_value(),
                                            help="OpenCV's rule: sigma = 0.3 × ((size − 1) × 0.5 − 1) + 0.8."):
-        sigma = st.slider("Sigma", 0.1, 8.0,
-                          link.number("sigma", "sigma", 0.1, 8.0, 0.1, round(kernels.default_sigma(size), 1)), 0.1,
-                          key="sigma", help="How fast the weights fall off from the centre: larger means blurrier.")
+        start = link.number("sigma", "sigma", 0.1, 8.0, 0.1, round(kernels.default_sigma(size), 1))
+        sigma = st.slider("Sigma", 0.1, 8.0, step=0.1, **start.as_value(),
+                          help="How fast the weights fall off from the centre: larger means blurrier.")
     return size, sigma
 
 

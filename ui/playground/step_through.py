@@ -63,7 +63,8 @@ def _pooling_step(feature_map: np.ndarray, settings: LayerSettings) -> None:
         st.warning(f"The pooling window does not fit this feature map: {error}")
         return
     row, col = _pick_cell("Pooling step", pooled.shape, "lab_pool_step")
-    window = sliding_window.pool_window(feature_map, row, col, settings.pool_size, settings.pool_stride, settings.pool_mode)
+    window = sliding_window.pool_window(feature_map, row, col, settings.pool_size, settings.pool_stride,
+                                        settings.pool_mode)
     columns = st.columns(3)
     _grid(columns[0], "Feature map" + (" after ReLU" if settings.relu else ""), feature_map, "lab_pool_input",
           highlight=(window.top, window.left, settings.pool_size, settings.pool_size))

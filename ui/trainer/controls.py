@@ -38,12 +38,10 @@ class DataSettings:
 def data_settings(link: UrlSettings) -> DataSettings:
     st.header("Data")
     start = link.choice("dataset", "trainer_dataset", list(DATASET_LABELS), "fashion_mnist")
-    name = st.radio("Dataset", list(DATASET_LABELS), format_func=DATASET_LABELS.get, key="trainer_dataset",
-                    index=list(DATASET_LABELS).index(start),
+    name = st.radio("Dataset", list(DATASET_LABELS), format_func=DATASET_LABELS.get, **start.as_index(DATASET_LABELS),
                     help="28 × 28 grayscale pictures in 10 classes: 60,000 to learn from and 10,000 to test on.")
     start = link.choice("train_size", "trainer_train_size", list(TRAIN_SIZES), "10,000", TRAIN_SIZE_TOKENS)
-    size_label = st.selectbox("Training examples", list(TRAIN_SIZES), index=list(TRAIN_SIZES).index(start),
-                              key="trainer_train_size",
+    size_label = st.selectbox("Training examples", list(TRAIN_SIZES), **start.as_index(TRAIN_SIZES),
                               help="Fewer examples train faster but learn less. The same share of each class "
                                    "is kept.")
     return DataSettings(name, TRAIN_SIZES[size_label], os.environ.get("CNN_DATA_DIR") or None)
@@ -51,8 +49,8 @@ def data_settings(link: UrlSettings) -> DataSettings:
 
 def architecture_choice(link: UrlSettings) -> str:
     start = link.choice("preset", "trainer_preset", list(PRESET_LABELS), models.DEFAULT_PRESET)
-    return st.selectbox("Architecture", list(PRESET_LABELS), format_func=PRESET_LABELS.get, key="trainer_preset",
-                        index=list(PRESET_LABELS).index(start),
+    return st.selectbox("Architecture", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
+                        **start.as_index(PRESET_LABELS),
                         help="Start with a preset, or build your own layer by layer.")
 
 
@@ -109,37 +107,32 @@ def _units(text: str) -> tuple[int, ...]:
 
 def training_settings(link: UrlSettings) -> training.TrainingConfig:
     st.header("Training")
-    epochs = st.slider("Epochs", 1, 50, link.whole_number("epochs", "trainer_epochs", 1, 50, 5), key="trainer_epochs",
+    epochs = st.slider("Epochs", 1, 50, **link.whole_number("epochs", "trainer_epochs", 1, 50, 5).as_value(),
                        help="How many times the model sees every training example.")
     batch_size = st.select_slider("Batch size", BATCH_SIZES,
-                                  link.choice("batch_size", "trainer_batch_size", BATCH_SIZES, 64),
-                                  key="trainer_batch_size",
+                                  **link.choice("batch_size", "trainer_batch_size", BATCH_SIZES, 64).as_value(),
                                   help="Examples per weight update. Larger batches are faster per epoch but "
                                        "update the weights less often.")
     start = link.choice("optimizer", "trainer_optimizer", list(OPTIMIZER_LABELS), "adam")
     optimizer = st.selectbox("Optimizer", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
-                             index=list(OPTIMIZER_LABELS).index(start), key="trainer_optimizer",
+                             **start.as_index(OPTIMIZER_LABELS),
                              help="The rule that turns gradients into weight updates.")
     rate_tokens = {rate: f"{rate:g}" for rate in LEARNING_RATES}
-    learning_rate = st.select_slider("Learning rate", LEARNING_RATES,
-                                     link.choice("learning_rate", "trainer_learning_rate", LEARNING_RATES, 1e-3,
-                                                 rate_tokens),
-                                     key="trainer_learning_rate", format_func=rate_tokens.get,
+    start = link.choice("learning_rate", "trainer_learning_rate", LEARNING_RATES, 1e-3, rate_tokens)
+    learning_rate = st.select_slider("Learning rate", LEARNING_RATES, **start.as_value(), format_func=rate_tokens.get,
                                      help="How big each update step is. Too large and the loss jumps around; "
                                           "too small and learning crawls.")
     start = link.choice("validation", "trainer_validation", list(VALIDATION_CHOICES), "Test set", VALIDATION_CHOICES)
-    validation = st.radio("Validate on", list(VALIDATION_CHOICES), key="trainer_validation",
-                          index=list(VALIDATION_CHOICES).index(start),
+    validation = st.radio("Validate on", list(VALIDATION_CHOICES), **start.as_index(VALIDATION_CHOICES),
                           help="The data the model is checked on after each epoch, never trained on.")
-    early = st.checkbox("Early stopping", link.flag("early_stopping", "trainer_early_stopping", False),
-                        key="trainer_early_stopping",
+    early = st.checkbox("Early stopping", **link.flag("early_stopping", "trainer_early_stopping", False).as_value(),
                         help="Stop when the validation loss has not improved for a few epochs, and go back to "
                              "the best epoch's weights.")
-    patience = st.slider("Patience (epochs)", 1, 10, link.whole_number("patience", "trainer_patience", 1, 10, 2),
-                         key="trainer_patience", disabled=not early,
+    patience = st.slider("Patience (epochs)", 1, 10,
+                         **link.whole_number("patience", "trainer_patience", 1, 10, 2).as_value(), disabled=not early,
                          help="Epochs without a better validation loss before stopping.")
-    seed = st.number_input("Random seed", 0, 2**31 - 1, link.whole_number("seed", "trainer_seed", 0, 2**31 - 1, 0),
-                           key="trainer_seed",
+    seed = st.number_input("Random seed", 0, 2**31 - 1,
+                           **link.whole_number("seed", "trainer_seed", 0, 2**31 - 1, 0).as_value(),
                            help="Fixes the starting weights and the order of examples, so a run can be repeated.")
     return training.TrainingConfig(epochs, batch_size, optimizer, learning_rate,
                                    0.0 if validation == "Test set" else 0.1, patience if early else None, int(seed))
