@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import image_picker, streamlit_adjustments, url_settings
 from ui.playground import controls, sections, step_through
+from ui.playground import state_keys as keys
 
 streamlit_adjustments.require_app_entry_point()
 SECTIONS = ("Feature maps", "Step by step", "Compare two kernels", "Noise: mean vs Gaussian")
@@ -24,7 +25,7 @@ with st.sidebar:
     picked = image_picker.pick_image("playground", link)
     settings = controls.sidebar_settings(link)
 section = st.segmented_control("Show", SECTIONS, required=True,
-                               **link.choice("section", "section", SECTIONS, SECTIONS[0], SECTION_TOKENS).as_default())
+                               **link.choice("section", keys.SECTION, SECTIONS, SECTIONS[0], SECTION_TOKENS).as_default())
 link.publish()
 link.show_notes()
 if picked is None:

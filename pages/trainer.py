@@ -17,6 +17,7 @@ from ui.trainer import (
     saving,
     session,
 )
+from ui.trainer import state_keys as keys
 
 streamlit_adjustments.require_app_entry_point()
 SECTIONS = ("Results and mistakes", "Learned filters", "Inside one image", "Your own image", "Save and code")
@@ -38,7 +39,7 @@ with st.sidebar:
 st.header("1. The model")
 preset = controls.architecture_choice(link)
 handover.take_over(link.private(handover.RUN_PARAMETER))
-trained: session.Trained | None = st.session_state.get(session.SESSION_KEY)
+trained: session.Trained | None = st.session_state.get(keys.SESSION)
 link.publish({handover.RUN_PARAMETER: trained.run_token} if trained and trained.run_token else None)
 link.show_notes()
 
@@ -75,7 +76,7 @@ if trained.data_name != data.name:
     st.stop()
 
 st.header("3. What it learned")
-section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key="trainer_section")
+section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key=keys.SECTION)
 if section == SECTIONS[0]:
     results.results_section(trained, data)
 elif section == SECTIONS[1]:

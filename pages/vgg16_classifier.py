@@ -5,6 +5,7 @@ import streamlit as st
 from cnn_core import vgg16
 from ui import image_picker, streamlit_adjustments
 from ui.classifier import sections
+from ui.classifier import state_keys as keys
 from ui.text import plain
 
 streamlit_adjustments.require_app_entry_point()
@@ -17,7 +18,7 @@ st.markdown("**VGG16** is a 16-layer CNN trained on ImageNet: 13 convolutional l
 
 with st.sidebar:
     photos = image_picker.pick_images("vgg16")
-    mode = st.radio("Resize", vgg16.PREPROCESS_MODES, key="resize_mode", horizontal=True,
+    mode = st.radio("Resize", vgg16.PREPROCESS_MODES, key=keys.RESIZE_MODE, horizontal=True,
                     format_func={"center_crop": "Centre crop", "squash": "Squash"}.get,
                     help="VGG16 sees 224 × 224 pixels. Centre crop keeps proportions but cuts the edges; "
                          "squash keeps everything but distorts shapes.")
@@ -37,11 +38,11 @@ if len(photos) > 1:
     st.subheader("All photos")
     sections.grid_section(photos, answers)
     index = st.selectbox("Look closer at", range(len(photos)), format_func=lambda i: photos[i].name,
-                         key="chosen_photo", help="Grad-CAM, preprocessing and feature maps for one photo.")
+                         key=keys.CHOSEN_PHOTO, help="Grad-CAM, preprocessing and feature maps for one photo.")
     st.subheader(plain(photos[index].name))
 photo, answer = photos[index], answers[index]
 sections.answer_section(photo.name, photo.pixels, answer)
-section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key="vgg16_section")
+section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], required=True, key=keys.SECTION)
 if section == SECTIONS[0]:
     sections.grad_cam_section(answer, key=str(index))
 elif section == SECTIONS[1]:

@@ -12,6 +12,7 @@ from streamlit.logger import get_logger
 
 from cnn_core import explain, vgg16
 from ui import figures
+from ui.classifier import state_keys as keys
 from ui.text import plain
 
 _LOG = get_logger(__name__)
@@ -75,7 +76,7 @@ def grid_section(photos: list, answers: list[Answer]) -> None:
             if start + offset < len(photos):
                 photo, answer = photos[start + offset], answers[start + offset]
                 column.image(photo.pixels, caption=plain(photo.name), width="stretch")
-                column.dataframe(top5_table(answer), hide_index=True, key=f"grid_top5_{start + offset}")
+                column.dataframe(top5_table(answer), hide_index=True, key=keys.grid_top5(start + offset))
 
 
 def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
@@ -83,10 +84,10 @@ def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
     columns = st.columns([2, 3])
     columns[0].image(pixels, caption=plain(name), width="stretch")
     with columns[1]:
-        st.dataframe(top5_table(answer), hide_index=True, key="top5")
+        st.dataframe(top5_table(answer), hide_index=True, key=keys.TOP5)
         bars = figures.probability_bars([row.label.split(",")[0] for row in rows],
                                         [row.probability for row in rows], height=230, show_values=True)
-        st.plotly_chart(bars, key=f"bars_{name}")
+        st.plotly_chart(bars, key=keys.bars(name))
         if rows[0].probability < LOW_CONFIDENCE:
             st.warning(f"VGG16 is unsure: its best guess has only {100 * rows[0].probability:.1f} %. The photo may "
                        "show nothing among the 1,000 ImageNet classes it knows (no people, for example).")
@@ -98,10 +99,10 @@ def grad_cam_section(answer: Answer, key: str) -> None:
     st.markdown("**Grad-CAM** weighs each of the last conv layer's 512 maps (`block5_conv3`, 14×14) by how much it "
                 "raises the class's score before the softmax, and paints where that evidence lies.")
     rows = vgg16.top_k(answer.probabilities, 5)
-    choice = st.selectbox("Explain the class", range(5), key=f"cam_class_{key}",
+    choice = st.selectbox("Explain the class", range(5), key=keys.cam_class(key),
                           format_func=lambda i: f"{i + 1}. {rows[i].label} ({100 * rows[i].probability:.1f} %)",
                           help="Grad-CAM for the top answer, or any of the other four.")
-    opacity = st.slider("Heatmap opacity", 0.0, 1.0, 0.5, 0.05, key=f"cam_opacity_{key}",
+    opacity = st.slider("Heatmap opacity", 0.0, 1.0, 0.5, 0.05, key=keys.cam_opacity(key),
                         help="0 shows only the photo VGG16 saw, 1 only the heatmap.")
     heatmap = grad_cam(answer.batch, rows[choice].class_id)
     overlay = figures.heatmap_overlay(vgg16.deprocess(answer.batch), heatmap, opacity)
@@ -124,24 +125,24 @@ def preprocessing_section(pixels: np.ndarray, answer: Answer, mode: str) -> None
         with column:
             st.markdown(f"**{name}** channel")
             st.plotly_chart(figures.feature_map_figure(answer.batch[0, :, :, index], height=220, show_scale=False),
-                            key=f"channel_{name}")
+                            key=keys.channel(name))
 
 
 def feature_maps_section(answer: Answer) -> None:
     classifier = load_classifier()
     names = [layer.name for layer in classifier.model.layers if "conv" in layer.name or "pool" in layer.name]
-    layer_name = st.selectbox("Layer", names, index=0, key="feature_layer",
+    layer_name = st.selectbox("Layer", names, index=0, key=keys.FEATURE_LAYER,
                               help="Early layers respond to edges and colours, later ones to parts and objects.")
     (height, width, channels), mosaic = feature_mosaic(answer.batch, layer_name)
     st.markdown(f"**{layer_name}** outputs {height} × {width} × {channels}: {channels} feature maps of "
                 f"{height} × {width}. The first {min(FEATURE_CHANNELS_SHOWN, channels)}:")
-    st.plotly_chart(figures.feature_map_figure(mosaic, height=520, photo_range=False), key="feature_mosaic")
+    st.plotly_chart(figures.feature_map_figure(mosaic, height=520, photo_range=False), key=keys.FEATURE_MOSAIC)
     st.page_link("pages/filter_playground.py", label="The first layer's 3×3 filters do what the Filter Playground's "
                  "kernels do: try them there", icon=":material/blur_on:")
 
 
 def summary_section() -> None:
     table = pd.DataFrame(explain.layer_table(load_classifier().model))
-    st.dataframe(table, hide_index=True, key="vgg16_summary")
+    st.dataframe(table, hide_index=True, key=keys.SUMMARY)
     st.markdown(f"Total: **{table['parameters'].sum():,}** parameters; "
                 f"{table['parameters'].iloc[-3:].sum():,} of them in the three dense layers.")

@@ -1,2 +1,2 @@
-"""The Filter Playground's sidebar controls (``controls``), its whole-photo sections (``sections``), and the
-step-through lab of the sliding window (``step_through``)."""
+"""The Filter Playground: its session-state keys (``state_keys``), its sidebar controls (``controls``), its
+whole-photo sections (``sections``), and the step-through lab of the sliding window (``step_through``)."""

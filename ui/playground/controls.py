@@ -10,6 +10,7 @@ import streamlit as st
 
 from cnn_core import conv, conv_block, image_quality, images, kernels
 from cnn_core.conv_block import SOBEL_MAGNITUDE, Filter
+from ui.playground import state_keys as keys
 from ui.url_settings import UrlSettings
 
 CUSTOM = "custom"
@@ -57,50 +58,50 @@ class LayerSettings:
 def sidebar_settings(link: UrlSettings) -> LayerSettings:
     """Draw the sidebar controls, starting from the page link's values, and return what they are set to."""
     st.header("Input")
-    start = link.choice("channels", "channels", list(CHANNEL_TOKENS), "Grayscale", CHANNEL_TOKENS)
+    start = link.choice("channels", keys.CHANNELS, list(CHANNEL_TOKENS), "Grayscale", CHANNEL_TOKENS)
     channels = st.radio("Channels", list(CHANNEL_TOKENS), horizontal=True, **start.as_index(CHANNEL_TOKENS),
                         help="Grayscale: one channel of brightness. RGB: the kernel slides over the red, "
                              "green and blue channels one at a time.")
     grayscale = channels == "Grayscale"
-    start = link.choice("noise", "noise", list(NOISE_LABELS), "none")
+    start = link.choice("noise", keys.NOISE, list(NOISE_LABELS), "none")
     noise_choice = st.selectbox("Noise", list(NOISE_LABELS), format_func=NOISE_LABELS.get,
                                 **start.as_index(NOISE_LABELS),
                                 help="Spoil the photo on purpose, to see which filters clean it up.")
     noise_kind = None if noise_choice == "none" else noise_choice
     noise_level = 0.1
     if noise_kind:
-        start = link.number("noise_level", "noise_level", 0.01, 0.5, 0.01, 0.1)
+        start = link.number("noise_level", keys.NOISE_LEVEL, 0.01, 0.5, 0.01, 0.1)
         noise_level = st.slider("Noise level", 0.01, 0.5, step=0.01, **start.as_value(),
                                 help="Gaussian: spread of the grain as a fraction of full brightness. "
                                      "Salt and pepper: fraction of pixels turned black or white.")
 
     st.header("Kernel")
-    start = link.choice("kernel", "kernel_name", list(KERNEL_LABELS), "sobel_x")
+    start = link.choice("kernel", keys.KERNEL, list(KERNEL_LABELS), "sobel_x")
     kernel_name = st.selectbox("Kernel", list(KERNEL_LABELS), format_func=KERNEL_LABELS.get,
                                **start.as_index(KERNEL_LABELS),
                                help="The small grid of weights that slides over the image.")
     kernel_size, sigma = _kernel_size_and_sigma(kernel_name, link)
 
     st.header("Convolution")
-    stride = st.slider("Stride", 1, MAX_STRIDE, **link.whole_number("stride", "stride", 1, MAX_STRIDE, 1).as_value(),
+    stride = st.slider("Stride", 1, MAX_STRIDE, **link.whole_number("stride", keys.STRIDE, 1, MAX_STRIDE, 1).as_value(),
                        help="How many pixels the kernel jumps between stops. Stride 2 keeps every second "
                             "position, so the output is about half as wide and half as high.")
     padding_modes = ["valid", "same", "number"]
     padding_mode = st.radio("Padding", padding_modes, horizontal=True,
-                            **link.choice("padding", "padding_mode", padding_modes, "valid").as_index(padding_modes),
+                            **link.choice("padding", keys.PADDING, padding_modes, "valid").as_index(padding_modes),
                             help="valid: no border, the output shrinks. same: just enough zeros that the output is "
                                  "input ÷ stride, rounded up (as Keras does). number: that many rows and "
                                  "columns of zeros on every side.")
     padding = padding_mode
     if padding_mode == "number":
         padding = int(st.number_input("Zero rows and columns on each side", 0, 20,
-                                      **link.whole_number("padding_amount", "padding_amount", 0, 20, 1).as_value(),
+                                      **link.whole_number("padding_amount", keys.PADDING_AMOUNT, 0, 20, 1).as_value(),
                                       help="Each side gets this many zeros, so the input grows by twice it."))
-    relu = st.checkbox("ReLU after convolution", **link.flag("relu", "relu", False).as_value(),
+    relu = st.checkbox("ReLU after convolution", **link.flag("relu", keys.RELU, False).as_value(),
                        help="Rectified linear unit: negative values become 0, as after most CNN layers.")
 
     st.header("Pooling")
-    start = link.choice("pool", "pool_mode", list(POOL_LABELS), "none")
+    start = link.choice("pool", keys.POOLING, list(POOL_LABELS), "none")
     pool_choice = st.radio("Pooling", list(POOL_LABELS), format_func=POOL_LABELS.get, horizontal=True,
                            **start.as_index(POOL_LABELS),
                            help="Shrink the feature map: keep the largest (max) or the mean "
@@ -109,10 +110,10 @@ def sidebar_settings(link: UrlSettings) -> LayerSettings:
     pool_size = pool_stride = 2
     if pool_mode:
         pool_size = st.slider("Pool size", 1, MAX_POOL_SIZE,
-                              **link.whole_number("pool_size", "pool_size", 1, MAX_POOL_SIZE, 2).as_value(),
+                              **link.whole_number("pool_size", keys.POOL_SIZE, 1, MAX_POOL_SIZE, 2).as_value(),
                               help="Side of the square window.")
         pool_stride = st.slider("Pool stride", 1, MAX_POOL_SIZE,
-                                **link.whole_number("pool_stride", f"pool_stride_{pool_size}", 1, MAX_POOL_SIZE,
+                                **link.whole_number("pool_stride", keys.pool_stride(pool_size), 1, MAX_POOL_SIZE,
                                                     pool_size).as_value(),
                                 help="Step between windows; equal to the size by default, so windows don't overlap.")
     return LayerSettings(grayscale, noise_kind, noise_level, kernel_name, kernel_size, sigma, stride, padding,
@@ -131,12 +132,12 @@ def _kernel_size_and_sigma(kernel_name: str, link: UrlSettings) -> tuple[int, fl
     if len(info.sizes) > 1:
         default = 3 if 3 in info.sizes else info.sizes[0]
         size = st.select_slider("Kernel size", info.sizes,
-                                **link.choice("kernel_size", f"kernel_size_{preset}", info.sizes, default).as_value(),
+                                **link.choice("kernel_size", keys.kernel_size(preset), info.sizes, default).as_value(),
                                 help="Side of the square kernel: bigger kernels see more of the image at once.")
     sigma = None
-    if info.uses_sigma and not st.checkbox("Automatic sigma", **link.flag("auto_sigma", "auto_sigma", True).as_value(),
+    if info.uses_sigma and not st.checkbox("Automatic sigma", **link.flag("auto_sigma", keys.AUTO_SIGMA, True).as_value(),
                                            help="OpenCV's rule: sigma = 0.3 × ((size − 1) × 0.5 − 1) + 0.8."):
-        start = link.number("sigma", "sigma", 0.1, 8.0, 0.1, round(kernels.default_sigma(size), 1))
+        start = link.number("sigma", keys.SIGMA, 0.1, 8.0, 0.1, round(kernels.default_sigma(size), 1))
         sigma = st.slider("Sigma", 0.1, 8.0, step=0.1, **start.as_value(),
                           help="How fast the weights fall off from the centre: larger means blurrier.")
     return size, sigma
@@ -157,14 +158,14 @@ def _custom_kernel_editor() -> np.ndarray:
         st.caption(f"Type any numbers, up to {kernels.MAX_KERNEL_SIZE}×{kernels.MAX_KERNEL_SIZE}. "
                    "Try a row of −1, 0, 1 for an edge detector, or all 1/9 for a blur.")
         columns = st.columns(2)
-        rows = int(columns[0].number_input("Rows", 1, kernels.MAX_KERNEL_SIZE, 3, key="custom_rows",
+        rows = int(columns[0].number_input("Rows", 1, kernels.MAX_KERNEL_SIZE, 3, key=keys.CUSTOM_ROWS,
                                            help="Height of the kernel. Changing it starts a fresh grid."))
-        cols = int(columns[1].number_input("Columns", 1, kernels.MAX_KERNEL_SIZE, 3, key="custom_cols",
+        cols = int(columns[1].number_input("Columns", 1, kernels.MAX_KERNEL_SIZE, 3, key=keys.CUSTOM_COLUMNS,
                                            help="Width of the kernel. Changing it starts a fresh grid."))
         start = np.zeros((rows, cols))
         start[rows // 2, cols // 2] = 1
         grid = pd.DataFrame(start, columns=[str(c + 1) for c in range(cols)])
-        edited = st.data_editor(grid, key=f"custom_grid_{rows}x{cols}", hide_index=True, column_config={
+        edited = st.data_editor(grid, key=keys.custom_grid(rows, cols), hide_index=True, column_config={
             name: st.column_config.NumberColumn(name, format="%.3g", required=True) for name in grid.columns})
     return kernels.validate_kernel(edited.to_numpy(dtype=float, na_value=np.nan), kernels.MAX_KERNEL_SIZE)
 

@@ -9,6 +9,7 @@ import streamlit as st
 from cnn_core import conv, conv_block, image_quality, images, kernels
 from cnn_core.conv_block import Filter
 from ui import figures
+from ui.playground import state_keys as keys
 from ui.playground.controls import KERNEL_LABELS, LayerSettings
 
 NOISE_LAB_SIZES = (3, 5, 7, 9, 11, 15)
@@ -28,14 +29,14 @@ def feature_map_section(image: np.ndarray, layer_filter: Filter, settings: Layer
     for column, (title, array) in zip(st.columns(len(stages)), stages):
         with column:
             st.markdown(f"**{title}**: {shape_text(array)}")
-            st.plotly_chart(figures.feature_map_figure(array), key=f"map_{title}")
+            st.plotly_chart(figures.feature_map_figure(array), key=keys.map_chart(title))
     _explain_colours(output.feature_map)
     _shape_arithmetic(image, layer_filter, settings, output)
     _downloads(output)
     with st.expander("The kernel's numbers"):
         if layer_filter.name == "sobel_magnitude":
             st.caption("Sobel x and its transpose, Sobel y; the map is sqrt(x² + y²) of their two outputs.")
-        st.plotly_chart(figures.grid_figure(layer_filter.kernel, decimals=3), key="kernel_grid")
+        st.plotly_chart(figures.grid_figure(layer_filter.kernel, decimals=3), key=keys.KERNEL_GRID)
 
 
 def _explain_colours(feature_map: np.ndarray) -> None:
@@ -74,11 +75,11 @@ def _downloads(output: conv_block.LayerOutput) -> None:
     # The PNGs are encoded only when a button is pressed: encoding them on every slider move cost tens of ms.
     columns = st.columns(2)
     columns[0].download_button("Download the feature map (PNG)", lambda: _png(output.feature_map),
-                               "feature_map.png", "image/png", key="download_feature_map",
+                               "feature_map.png", "image/png", key=keys.DOWNLOAD_FEATURE_MAP,
                                help="Saved as shown: zero at mid-grey when the map has negative values.")
     if output.pooled is not None:
         columns[1].download_button("Download the pooled map (PNG)", lambda: _png(output.pooled), "pooled_map.png",
-                                   "image/png", key="download_pooled")
+                                   "image/png", key=keys.DOWNLOAD_POOLED)
 
 
 def _png(feature_map: np.ndarray) -> bytes:
@@ -89,11 +90,11 @@ def compare_section(image: np.ndarray, first: Filter, settings: LayerSettings) -
     st.markdown("The same photo, stride, padding and pooling, through two kernels side by side.")
     presets = [name for name in KERNEL_LABELS if name in kernels.KERNELS]
     second_name = st.selectbox("Second kernel", presets, format_func=KERNEL_LABELS.get,
-                               index=presets.index("gaussian"), key="compare_kernel",
+                               index=presets.index("gaussian"), key=keys.COMPARE_KERNEL,
                                help="The kernel chosen in the sidebar is on the left; this one on the right.")
     sizes = kernels.KERNELS[second_name].sizes
     second_size = st.select_slider("Second kernel size", sizes, 3 if 3 in sizes else sizes[0],
-                                   key=f"compare_size_{second_name}",
+                                   key=keys.compare_size(second_name),
                                    help="Side of the second kernel.") if len(sizes) > 1 else sizes[0]
     second = Filter(second_name, kernels.make_kernel(second_name, second_size))
     for index, (column, layer_filter) in enumerate(zip(st.columns(2), (first, second))):
@@ -101,7 +102,7 @@ def compare_section(image: np.ndarray, first: Filter, settings: LayerSettings) -
             output = settings.run(image, layer_filter)
             final = output.pooled if output.pooled is not None else output.feature_map
             st.markdown(f"**{KERNEL_LABELS[layer_filter.name]}**: {shape_text(final)}")
-            st.plotly_chart(figures.feature_map_figure(final), key=f"compare_{index}")
+            st.plotly_chart(figures.feature_map_figure(final), key=keys.compare_chart(index))
 
 
 def noise_lab_section(clean: np.ndarray, noisy: np.ndarray, settings: LayerSettings) -> None:
@@ -110,7 +111,7 @@ def noise_lab_section(clean: np.ndarray, noisy: np.ndarray, settings: LayerSetti
                 "measured on this photo, in grayscale.")
     if settings.noise_kind is None:
         st.info("The photo has no noise yet: choose a noise type in the sidebar (Input → Noise).")
-    size = st.select_slider("Filter size", NOISE_LAB_SIZES, 5, key="noise_lab_size",
+    size = st.select_slider("Filter size", NOISE_LAB_SIZES, 5, key=keys.NOISE_LAB_SIZE,
                             help="Both filters use this size; the Gaussian uses OpenCV's automatic sigma.")
     if clean.ndim == 3:
         clean, noisy = images.to_grayscale(clean), images.to_grayscale(noisy)
@@ -125,7 +126,7 @@ def noise_lab_section(clean: np.ndarray, noisy: np.ndarray, settings: LayerSetti
         with column:
             st.markdown(f"**{title}**")
             st.plotly_chart(figures.feature_map_figure(picture, height=220, show_scale=False),
-                            key=f"noise_lab_{title}")
+                            key=keys.noise_lab_chart(title))
             if title in scores:
                 peak_snr, edges_kept = scores[title]
                 st.metric("PSNR vs clean", "identical" if np.isinf(peak_snr) else f"{peak_snr:.2f} dB",

@@ -8,6 +8,7 @@ import streamlit as st
 from cnn_core import conv, sliding_window
 from cnn_core.conv_block import Filter
 from ui import figures
+from ui.playground import state_keys as keys
 from ui.playground.controls import LayerSettings
 
 
@@ -18,10 +19,10 @@ def step_through_section(layer_filter: Filter, settings: LayerSettings) -> None:
     if layer_filter.name == "sobel_magnitude":
         st.caption("The magnitude combines two kernels; the lab steps through its first one, Sobel x.")
     columns = st.columns([1, 1, 2])
-    size = columns[0].slider("Input size", 4, 9, 6, key="lab_size", help="Side of the small input matrix.")
-    if columns[1].button("New numbers", key="lab_shuffle", help="Draw other random digits."):
-        st.session_state["lab_seed"] = st.session_state.get("lab_seed", 0) + 1
-    matrix = np.random.default_rng(st.session_state.get("lab_seed", 0)).integers(0, 10, (size, size))
+    size = columns[0].slider("Input size", 4, 9, 6, key=keys.LAB_SIZE, help="Side of the small input matrix.")
+    if columns[1].button("New numbers", key=keys.LAB_SHUFFLE, help="Draw other random digits."):
+        st.session_state[keys.LAB_SEED] = st.session_state.get(keys.LAB_SEED, 0) + 1
+    matrix = np.random.default_rng(st.session_state.get(keys.LAB_SEED, 0)).integers(0, 10, (size, size))
     kernel = layer_filter.kernel
     try:
         feature_map = conv.conv2d(matrix, kernel, settings.stride, settings.padding)
@@ -37,16 +38,16 @@ def step_through_section(layer_filter: Filter, settings: LayerSettings) -> None:
 
 def _convolution_step(matrix: np.ndarray, kernel: np.ndarray, feature_map: np.ndarray,
                       settings: LayerSettings) -> None:
-    row, col = _pick_cell("Convolution step", feature_map.shape, "lab_conv_step")
+    row, col = _pick_cell("Convolution step", feature_map.shape, keys.LAB_CONV_STEP)
     window = sliding_window.conv_window(matrix, kernel, row, col, settings.stride, settings.padding)
     padded = conv.pad(matrix, kernel.shape, settings.stride, settings.padding)
     is_padding = conv.pad(np.ones_like(matrix, dtype=bool), kernel.shape, settings.stride, settings.padding) == 0
 
     columns = st.columns(4)
-    _grid(columns[0], "Input (faded cells are zero padding)", padded, "lab_input",
+    _grid(columns[0], "Input (faded cells are zero padding)", padded, keys.LAB_INPUT,
           highlight=(window.top, window.left, *kernel.shape), dim_mask=is_padding)
-    _grid(columns[1], "Kernel", kernel, "lab_kernel")
-    _grid(columns[2], "Window × kernel, cell by cell", window.products, "lab_products")
+    _grid(columns[1], "Kernel", kernel, keys.LAB_KERNEL)
+    _grid(columns[2], "Window × kernel, cell by cell", window.products, keys.LAB_PRODUCTS)
     _grid(columns[3], f"Feature map {feature_map.shape[0]}×{feature_map.shape[1]}",
           _filled_up_to(feature_map, row, col), "lab_feature_map", highlight=(row, col, 1, 1))
     terms = " + ".join(figures.format_number(v) for v in window.products.ravel())
@@ -62,13 +63,13 @@ def _pooling_step(feature_map: np.ndarray, settings: LayerSettings) -> None:
     except ValueError as error:
         st.warning(f"The pooling window does not fit this feature map: {error}")
         return
-    row, col = _pick_cell("Pooling step", pooled.shape, "lab_pool_step")
+    row, col = _pick_cell("Pooling step", pooled.shape, keys.LAB_POOL_STEP)
     window = sliding_window.pool_window(feature_map, row, col, settings.pool_size, settings.pool_stride,
                                         settings.pool_mode)
     columns = st.columns(3)
     _grid(columns[0], "Feature map" + (" after ReLU" if settings.relu else ""), feature_map, "lab_pool_input",
           highlight=(window.top, window.left, settings.pool_size, settings.pool_size))
-    _grid(columns[1], "Window", window.values, "lab_pool_window")
+    _grid(columns[1], "Window", window.values, keys.LAB_POOL_WINDOW)
     _grid(columns[2], f"Pooled {pooled.shape[0]}×{pooled.shape[1]}", _filled_up_to(pooled, row, col),
           "lab_pooled", highlight=(row, col, 1, 1))
     operation = "max" if settings.pool_mode == "max" else "mean"

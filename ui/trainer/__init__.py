@@ -1,6 +1,7 @@
 """The Trainer page's sections, one module each.
 
-- ``session``: the session's model (``Trained``), its state keys, and what the server shares (data, the cap).
+- ``state_keys``: every session-state key of the page, with what it holds.
+- ``session``: the session's model (``Trained``) and what the server shares (data, the cap).
 - ``controls``: the sidebar (data and training settings) and the architecture choice or table.
 - ``architecture``: the layer table, the diagram and the Keras code of an architecture.
 - ``live_training``: progress, speed and the live loss and accuracy curves.

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import models
+from ui.trainer import state_keys as keys
 
 
 def architecture_section(spec: models.Architecture) -> None:
@@ -15,7 +16,7 @@ def architecture_section(spec: models.Architecture) -> None:
                           "parameters": [row.parameters for row in rows],
                           "how": [row.arithmetic for row in rows]})
     total = sum(row.parameters for row in rows)
-    st.dataframe(table, hide_index=True, key="architecture_table", column_config={
+    st.dataframe(table, hide_index=True, key=keys.ARCHITECTURE_TABLE, column_config={
         "parameters": st.column_config.NumberColumn(format="localized"),
         "how": st.column_config.TextColumn("shape and parameter arithmetic", width="large")})
     st.markdown(f"**{total:,} parameters** in total. Input: 28 × 28 × 1 (one grayscale channel).")

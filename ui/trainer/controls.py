@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import datasets, models, training
+from ui.trainer import state_keys as keys
 from ui.url_settings import UrlSettings
 
 DATASET_LABELS = {"fashion_mnist": "Fashion-MNIST (clothes)", "mnist": "MNIST (handwritten digits)"}
@@ -37,10 +38,10 @@ class DataSettings:
 
 def data_settings(link: UrlSettings) -> DataSettings:
     st.header("Data")
-    start = link.choice("dataset", "trainer_dataset", list(DATASET_LABELS), "fashion_mnist")
+    start = link.choice("dataset", keys.DATASET, list(DATASET_LABELS), "fashion_mnist")
     name = st.radio("Dataset", list(DATASET_LABELS), format_func=DATASET_LABELS.get, **start.as_index(DATASET_LABELS),
                     help="28 × 28 grayscale pictures in 10 classes: 60,000 to learn from and 10,000 to test on.")
-    start = link.choice("train_size", "trainer_train_size", list(TRAIN_SIZES), "10,000", TRAIN_SIZE_TOKENS)
+    start = link.choice("train_size", keys.TRAIN_SIZE, list(TRAIN_SIZES), "10,000", TRAIN_SIZE_TOKENS)
     size_label = st.selectbox("Training examples", list(TRAIN_SIZES), **start.as_index(TRAIN_SIZES),
                               help="Fewer examples train faster but learn less. The same share of each class "
                                    "is kept.")
@@ -48,7 +49,7 @@ def data_settings(link: UrlSettings) -> DataSettings:
 
 
 def architecture_choice(link: UrlSettings) -> str:
-    start = link.choice("preset", "trainer_preset", list(PRESET_LABELS), models.DEFAULT_PRESET)
+    start = link.choice("preset", keys.PRESET, list(PRESET_LABELS), models.DEFAULT_PRESET)
     return st.selectbox("Architecture", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
                         **start.as_index(PRESET_LABELS),
                         help="Start with a preset, or build your own layer by layer.")
@@ -60,7 +61,7 @@ def custom_architecture() -> models.Architecture:
                 "dropout. Add or delete rows to change the depth.")
     default = pd.DataFrame([[32, 3, 1, "valid", False, "max", 2, 0.0], [64, 3, 1, "valid", False, "max", 2, 0.0]],
                            columns=BLOCK_COLUMNS)
-    table = st.data_editor(default, num_rows="dynamic", hide_index=True, key="trainer_blocks", column_config={
+    table = st.data_editor(default, num_rows="dynamic", hide_index=True, key=keys.BLOCKS, column_config={
         "filters": st.column_config.NumberColumn(min_value=1, max_value=512, step=1, required=True,
                                                  help="How many kernels the layer learns: its output channels."),
         "kernel size": st.column_config.NumberColumn(min_value=1, max_value=15, step=1, required=True,
@@ -80,12 +81,12 @@ def custom_architecture() -> models.Architecture:
                                                       "overfitting."),
     })
     columns = st.columns(3)
-    activation = columns[0].selectbox("Activation", models.ACTIVATIONS, key="trainer_activation",
+    activation = columns[0].selectbox("Activation", models.ACTIVATIONS, key=keys.ACTIVATION,
                                       help="The non-linearity after every conv and dense layer.")
-    units_text = columns[1].text_input("Dense units", "128", key="trainer_dense_units",
+    units_text = columns[1].text_input("Dense units", "128", key=keys.DENSE_UNITS,
                                        help="Sizes of the dense layers before the output, comma-separated, "
                                             "for example 128 or 256, 64. Empty for none.")
-    dense_dropout = columns[2].number_input("Dense dropout", 0.0, 0.9, 0.0, 0.05, key="trainer_dense_dropout",
+    dense_dropout = columns[2].number_input("Dense dropout", 0.0, 0.9, 0.0, 0.05, key=keys.DENSE_DROPOUT,
                                             help="Dropout after each dense layer.")
     blocks = tuple(_block(number, row) for number, row in enumerate(table.to_dict("records"), start=1))
     return models.Architecture(blocks, _units(units_text), activation, float(dense_dropout))
@@ -107,32 +108,32 @@ def _units(text: str) -> tuple[int, ...]:
 
 def training_settings(link: UrlSettings) -> training.TrainingConfig:
     st.header("Training")
-    epochs = st.slider("Epochs", 1, 50, **link.whole_number("epochs", "trainer_epochs", 1, 50, 5).as_value(),
+    epochs = st.slider("Epochs", 1, 50, **link.whole_number("epochs", keys.EPOCHS, 1, 50, 5).as_value(),
                        help="How many times the model sees every training example.")
     batch_size = st.select_slider("Batch size", BATCH_SIZES,
-                                  **link.choice("batch_size", "trainer_batch_size", BATCH_SIZES, 64).as_value(),
+                                  **link.choice("batch_size", keys.BATCH_SIZE, BATCH_SIZES, 64).as_value(),
                                   help="Examples per weight update. Larger batches are faster per epoch but "
                                        "update the weights less often.")
-    start = link.choice("optimizer", "trainer_optimizer", list(OPTIMIZER_LABELS), "adam")
+    start = link.choice("optimizer", keys.OPTIMIZER, list(OPTIMIZER_LABELS), "adam")
     optimizer = st.selectbox("Optimizer", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
                              **start.as_index(OPTIMIZER_LABELS),
                              help="The rule that turns gradients into weight updates.")
     rate_tokens = {rate: f"{rate:g}" for rate in LEARNING_RATES}
-    start = link.choice("learning_rate", "trainer_learning_rate", LEARNING_RATES, 1e-3, rate_tokens)
+    start = link.choice("learning_rate", keys.LEARNING_RATE, LEARNING_RATES, 1e-3, rate_tokens)
     learning_rate = st.select_slider("Learning rate", LEARNING_RATES, **start.as_value(), format_func=rate_tokens.get,
                                      help="How big each update step is. Too large and the loss jumps around; "
                                           "too small and learning crawls.")
-    start = link.choice("validation", "trainer_validation", list(VALIDATION_CHOICES), "Test set", VALIDATION_CHOICES)
+    start = link.choice("validation", keys.VALIDATION, list(VALIDATION_CHOICES), "Test set", VALIDATION_CHOICES)
     validation = st.radio("Validate on", list(VALIDATION_CHOICES), **start.as_index(VALIDATION_CHOICES),
                           help="The data the model is checked on after each epoch, never trained on.")
-    early = st.checkbox("Early stopping", **link.flag("early_stopping", "trainer_early_stopping", False).as_value(),
+    early = st.checkbox("Early stopping", **link.flag("early_stopping", keys.EARLY_STOPPING, False).as_value(),
                         help="Stop when the validation loss has not improved for a few epochs, and go back to "
                              "the best epoch's weights.")
     patience = st.slider("Patience (epochs)", 1, 10,
-                         **link.whole_number("patience", "trainer_patience", 1, 10, 2).as_value(), disabled=not early,
+                         **link.whole_number("patience", keys.PATIENCE, 1, 10, 2).as_value(), disabled=not early,
                          help="Epochs without a better validation loss before stopping.")
     seed = st.number_input("Random seed", 0, 2**31 - 1,
-                           **link.whole_number("seed", "trainer_seed", 0, 2**31 - 1, 0).as_value(),
+                           **link.whole_number("seed", keys.SEED, 0, 2**31 - 1, 0).as_value(),
                            help="Fixes the starting weights and the order of examples, so a run can be repeated.")
     return training.TrainingConfig(epochs, batch_size, optimizer, learning_rate,
                                    0.0 if validation == "Test set" else 0.1, patience if early else None, int(seed))

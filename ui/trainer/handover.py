@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import session_watch
-from ui.trainer.session import HANDOVER_CHECKED_KEY, HANDOVER_NOTE_KEY, SESSION_KEY
+from ui.trainer import state_keys as keys
 
 #: The page-address parameter that holds the session's training token.
 RUN_PARAMETER = "run"
@@ -17,15 +17,15 @@ def take_over(token: str | None) -> None:
     Does nothing when the session already has a model, the address has no
     token, or the token's training belongs to a tab still open (a shared link).
     """
-    if token is None or SESSION_KEY in st.session_state or st.session_state.get(HANDOVER_CHECKED_KEY):
+    if token is None or keys.SESSION in st.session_state or st.session_state.get(keys.HANDOVER_CHECKED):
         return
-    st.session_state[HANDOVER_CHECKED_KEY] = True
+    st.session_state[keys.HANDOVER_CHECKED] = True
     handed = session_watch.claim(token)
     if isinstance(handed, session_watch.Handover):
-        st.session_state[SESSION_KEY] = handed.kept
-        st.session_state[HANDOVER_NOTE_KEY] = _what_became_of(handed)
+        st.session_state[keys.SESSION] = handed.kept
+        st.session_state[keys.HANDOVER_NOTE] = _what_became_of(handed)
     elif handed == "unknown":
-        st.session_state[HANDOVER_NOTE_KEY] = (
+        st.session_state[keys.HANDOVER_NOTE] = (
             "info", "This address names a training that is no longer on this server (its page was closed more "
                     f"than {session_watch.KEEP_SECONDS // 60} minutes ago, or the server restarted), so nothing of "
                     "it was kept. Models saved on the server are listed under Saved models.")
@@ -46,10 +46,10 @@ def _what_became_of(handed: session_watch.Handover) -> tuple[str, str]:
 
 def show_note() -> None:
     """What became of the training taken over, until the person starts or loads another model."""
-    if HANDOVER_NOTE_KEY in st.session_state:
-        kind, text = st.session_state[HANDOVER_NOTE_KEY]
+    if keys.HANDOVER_NOTE in st.session_state:
+        kind, text = st.session_state[keys.HANDOVER_NOTE]
         (st.warning if kind == "warning" else st.info)(text, icon=":material/history:")
 
 
 def forget_note() -> None:
-    st.session_state.pop(HANDOVER_NOTE_KEY, None)
+    st.session_state.pop(keys.HANDOVER_NOTE, None)

@@ -7,13 +7,14 @@ import streamlit as st
 from cnn_core import explain
 from cnn_core.training_data import PreparedData
 from ui import figures
+from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained, evaluation_of
 
 
 def inside_section(trained: Trained, data: PreparedData) -> None:
     evaluation = evaluation_of(trained, data)
     names = trained.class_names
-    index = st.number_input("Test image number", 0, len(data.test_labels) - 1, 0, key="inside_index",
+    index = st.number_input("Test image number", 0, len(data.test_labels) - 1, 0, key=keys.INSIDE_INDEX,
                             help="Any of the test images; the mistakes gallery shows the numbers of wrong ones.")
     batch = data.test_inputs[index : index + 1]
     predicted = int(evaluation.predictions[index])
@@ -23,7 +24,7 @@ def inside_section(trained: Trained, data: PreparedData) -> None:
                  f"Model: {names[predicted]} ({100 * evaluation.probabilities[index, predicted]:.1f} %)")
     with columns[1]:
         explained = st.selectbox("Grad-CAM for the class", range(len(names)), index=predicted,
-                                 format_func=lambda i: names[i], key="inside_cam_class",
+                                 format_func=lambda i: names[i], key=keys.INSIDE_CAM_CLASS,
                                  help="Where in the picture the evidence for this class lies, from the last "
                                       "conv layer's maps weighted by their gradients.")
         try:
@@ -40,4 +41,4 @@ def inside_section(trained: Trained, data: PreparedData) -> None:
             st.markdown(f"`{layer.name}` ({type(layer).__name__}): {height} × {width} × {channels}")
             mosaic = explain.tile_channels(maps, 16, columns=8)
             st.plotly_chart(figures.feature_map_figure(mosaic, height=max(120, 12 * mosaic.shape[0]),
-                                                       photo_range=False), key=f"inside_{layer.name}")
+                                                       photo_range=False), key=keys.inside_layer(layer.name))

@@ -9,7 +9,8 @@ from cnn_core.training_data import PreparedData
 from cnn_core.training_progress import Snapshot
 from ui import figures, session_watch
 from ui.trainer import handover
-from ui.trainer.session import SESSION_KEY, Trained, training_slots
+from ui.trainer import state_keys as keys
+from ui.trainer.session import Trained, training_slots
 
 #: Seconds between redraws while training. Each redraw costs the server about 0.1 s of Python (the
 #: training thread waits for it) and the browser a Plotly redraw, so redrawing every second slowed
@@ -23,16 +24,16 @@ def training_buttons(spec: models.Architecture, data: PreparedData, config: trai
     active = bool(trained and trained.run and trained.run.is_active)
     columns = st.columns([1, 1, 2])
     columns[0].button("Train a new model", type="primary", disabled=active, on_click=_start,
-                      args=(spec, data, config), icon=":material/play_arrow:", key="train",
+                      args=(spec, data, config), icon=":material/play_arrow:", key=keys.TRAIN,
                       help=f"Trains the architecture above on {len(data.train_labels):,} examples, "
                            f"{config.epochs} epochs.")
     if trained and trained.run:
-        columns[1].button("Stop", disabled=not active, on_click=trained.run.stop, icon=":material/stop:", key="stop",
+        columns[1].button("Stop", disabled=not active, on_click=trained.run.stop, icon=":material/stop:", key=keys.STOP,
                           help="Stops after the current batch; the model keeps what it has learned so far.")
-        more = columns[2].number_input("More epochs", 1, 50, 2, key="more_epochs", disabled=active,
+        more = columns[2].number_input("More epochs", 1, 50, 2, key=keys.MORE_EPOCHS, disabled=active,
                                        help="Continue training the current model from where it stopped.")
         columns[2].button("Continue", disabled=active, on_click=_continue, args=(trained, int(more)),
-                          icon=":material/fast_forward:", key="continue")
+                          icon=":material/fast_forward:", key=keys.CONTINUE)
         progress_section(trained)
     elif trained:
         st.info(f"Inspecting the saved model “{trained.label}”. Train a new model to see live curves.")
@@ -44,7 +45,7 @@ def _start(spec: models.Architecture, data: PreparedData, config: training.Train
     handover.forget_note()
     run = training.start_training(spec, data, config, training_slots())
     started = Trained(run.model, spec, data.name, data.class_names, run)
-    st.session_state[SESSION_KEY] = started
+    st.session_state[keys.SESSION] = started
     started.run_token = session_watch.watch(run, started)
 
 
@@ -63,7 +64,7 @@ def progress_section(trained: Trained) -> None:
         current = trained.run.snapshot()
         _status(current)
         if current.batch_loss:
-            st.plotly_chart(figures.curves_figure(current, trained.run.config.patience), key="training_curves")
+            st.plotly_chart(figures.curves_figure(current, trained.run.config.patience), key=keys.TRAINING_CURVES)
         if snapshot.is_active and not current.is_active:
             st.rerun()  # the whole page: show the results and re-enable the buttons
 

@@ -9,6 +9,7 @@ from cnn_core import datasets
 from ui import figures
 from ui.image_picker import PickedImage
 from ui.text import plain
+from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained
 
 
@@ -23,6 +24,6 @@ def own_image_section(trained: Trained, picked: PickedImage) -> None:
     best = int(probabilities.argmax())
     with columns[2]:
         st.markdown(f"The model says **{names[best]}** ({100 * probabilities[best]:.1f} %).")
-        st.plotly_chart(figures.probability_bars(names, probabilities), key="own_image_probabilities")
+        st.plotly_chart(figures.probability_bars(names, probabilities), key=keys.OWN_IMAGE_PROBABILITIES)
     st.caption("The photo is made grayscale, inverted if its background is light, cropped to the item, scaled to "
                "fit 20 × 20 and centred in 28 × 28, as the dataset's pictures were made.")

@@ -9,6 +9,7 @@ import streamlit as st
 from cnn_core.evaluation import Evaluation, class_report, mistakes
 from cnn_core.training_data import PreparedData
 from ui import figures
+from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained, evaluation_of
 
 #: Misclassified test images shown at once.
@@ -28,7 +29,7 @@ def results_section(trained: Trained, data: PreparedData) -> None:
     confusion = pd.DataFrame(evaluation.confusion, index=names, columns=names)
     largest_off_diagonal = max(1, int((evaluation.confusion - np.diag(np.diag(evaluation.confusion))).max()))
     styled = confusion.style.apply(lambda frame: _confusion_colours(frame, largest_off_diagonal), axis=None)
-    event = st.dataframe(styled, key="confusion_matrix", on_select="rerun", selection_mode="single-cell")
+    event = st.dataframe(styled, key=keys.CONFUSION_MATRIX, on_select="rerun", selection_mode="single-cell")
     true_class = predicted_class = None
     if event.selection.cells:
         row, column_name = event.selection.cells[0]
@@ -39,7 +40,7 @@ def results_section(trained: Trained, data: PreparedData) -> None:
                     "of the images of this class, the share it found. **F1** balances the two.")
         st.dataframe(pd.DataFrame({"class": names, "precision": report["precision"], "recall": report["recall"],
                                    "F1": report["f1"], "test images": report["support"]}),
-                     hide_index=True, key="class_report",
+                     hide_index=True, key=keys.CLASS_REPORT,
                      column_config={name: st.column_config.NumberColumn(format="%.3f")
                                     for name in ("precision", "recall", "F1")})
     _gallery(evaluation, data, names, true_class, predicted_class)

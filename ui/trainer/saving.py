@@ -12,7 +12,8 @@ import streamlit as st
 from cnn_core import model_store
 from ui.text import plain
 from ui.trainer import handover
-from ui.trainer.session import LOAD_ERROR_KEY, SAVED_KEY, SESSION_KEY, Trained
+from ui.trainer import state_keys as keys
+from ui.trainer.session import Trained
 
 if TYPE_CHECKING:
     import keras
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 def save_section(trained: Trained) -> None:
     st.markdown("Save the model on this server to come back to it, or download it as a `.keras` file to load "
                 "with `keras.models.load_model` in a notebook.")
-    name = st.text_input("Model name", trained.label or f"{trained.data_name}_model", key="save_name",
+    name = st.text_input("Model name", trained.label or f"{trained.data_name}_model", key=keys.SAVE_NAME,
                          max_chars=model_store.MAX_NAME_LENGTH,
                          help="1 to 64 letters (A to Z), digits, - and _, starting with a letter or digit. "
                               "Everyone on this server sees the saved models' names.")
@@ -38,16 +39,16 @@ def save_section(trained: Trained) -> None:
     elif taken:
         st.warning(f"A model called “{plain(name)}” is already saved on this server. Choose another name, or "
                    "tick the box to replace that model with this one.")
-        replace = st.checkbox(f"Replace the saved model “{plain(name)}”", key=f"save_replace_{name}")
+        replace = st.checkbox(f"Replace the saved model “{plain(name)}”", key=keys.save_replace(name))
     columns = st.columns(2)
-    columns[0].button("Replace on the server" if taken else "Save on the server", key="save_model",
+    columns[0].button("Replace on the server" if taken else "Save on the server", key=keys.SAVE_MODEL,
                       icon=":material/save:", disabled=taken and not replace, on_click=_save,
                       args=(trained, name, replace))
     columns[1].download_button("Download .keras", lambda: _model_bytes(trained.model), file_name=f"{name}.keras",
-                               mime="application/octet-stream", key="download_model", icon=":material/download:",
+                               mime="application/octet-stream", key=keys.DOWNLOAD_MODEL, icon=":material/download:",
                                on_click="ignore")
-    if SAVED_KEY in st.session_state:
-        kind, text = st.session_state.pop(SAVED_KEY)
+    if keys.SAVED_MESSAGE in st.session_state:
+        kind, text = st.session_state.pop(keys.SAVED_MESSAGE)
         (st.success if kind == "success" else st.warning)(text)
 
 
@@ -57,17 +58,17 @@ def _save(trained: Trained, name: str, replace: bool) -> None:
     try:
         path = model_store.save_model(trained.model, name, metadata, replace=replace)
     except model_store.ModelNameTakenError:
-        st.session_state[SAVED_KEY] = ("warning", f"Someone saved a model called “{plain(name)}” a moment ago, "
+        st.session_state[keys.SAVED_MESSAGE] = ("warning", f"Someone saved a model called “{plain(name)}” a moment ago, "
                                                   "so this one was not saved. Choose another name.")
         return
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        st.session_state[SAVED_KEY] = ("warning", f"The server could not write the model ({reason}), so it was "
+        st.session_state[keys.SAVED_MESSAGE] = ("warning", f"The server could not write the model ({reason}), so it was "
                                                   "not saved. Download it instead.")
         return
     trained.label = name
     done = "Replaced the saved model with this one" if replace else "Saved"
-    st.session_state[SAVED_KEY] = ("success", f"{done}: models/trained/{plain(path.name)}.")
+    st.session_state[keys.SAVED_MESSAGE] = ("success", f"{done}: models/trained/{plain(path.name)}.")
 
 
 def _model_bytes(model: keras.Model) -> bytes:
@@ -80,12 +81,12 @@ def _model_bytes(model: keras.Model) -> bytes:
 def saved_models_section(active: bool) -> None:
     """The models saved on this server, and a button to load one for inspection."""
     with st.expander("Saved models"):
-        if LOAD_ERROR_KEY in st.session_state:
-            st.error(st.session_state.pop(LOAD_ERROR_KEY))
+        if keys.LOAD_ERROR in st.session_state:
+            st.error(st.session_state.pop(keys.LOAD_ERROR))
         saved = model_store.saved_models()
         if saved:
-            chosen = st.selectbox("Saved model", saved, key="saved_model", help="Models saved on this server.")
-            st.button("Load to inspect", disabled=active, key="load_saved", on_click=load_into_session,
+            chosen = st.selectbox("Saved model", saved, key=keys.SAVED_MODEL, help="Models saved on this server.")
+            st.button("Load to inspect", disabled=active, key=keys.LOAD_SAVED, on_click=load_into_session,
                       args=(chosen,))
         else:
             st.caption("None yet: train a model, then save it under Save and code.")
@@ -97,6 +98,6 @@ def load_into_session(name: str) -> None:
     try:
         model, metadata = model_store.load_saved_model(name)
     except model_store.SavedModelError as error:
-        st.session_state[LOAD_ERROR_KEY] = plain(str(error))
+        st.session_state[keys.LOAD_ERROR] = plain(str(error))
         return
-    st.session_state[SESSION_KEY] = Trained(model, metadata.spec, metadata.dataset, metadata.class_names, label=name)
+    st.session_state[keys.SESSION] = Trained(model, metadata.spec, metadata.dataset, metadata.class_names, label=name)

@@ -1,4 +1,4 @@
-"""The Trainer's state: the session's model, every session-state key the page uses, and what the server shares."""
+"""The Trainer's session: its current model (``Trained``), and what the server shares (the data, the cap)."""
 
 from __future__ import annotations
 
@@ -19,14 +19,6 @@ if TYPE_CHECKING:
 #: Trainings that may run at once in this server process unless CNN_MAX_TRAININGS says otherwise;
 #: the others queue. Each default training takes about one core.
 MAX_CONCURRENT_TRAININGS = 2
-
-# The session-state keys the Trainer keeps itself (widget keys are given where each widget is made).
-SESSION_KEY = "trainer_session"  # the session's current model: a Trained
-SAVED_KEY = "trainer_saved_message"  # (kind, text) of the last save, shown once
-LOAD_ERROR_KEY = "trainer_load_error"  # why the last "Load to inspect" failed, shown once
-HANDOVER_CHECKED_KEY = "trainer_handover_checked"  # True once this session looked for a training to take over
-HANDOVER_NOTE_KEY = "trainer_handover_note"  # (kind, text): what became of that training, until the next action
-
 
 @dataclass
 class Trained:
