@@ -126,6 +126,21 @@ def _save_as(page, name: str):
     return page.text_input(key="save_name").set_value(name).run()
 
 
+def _explained_class(page) -> int:
+    return next(box for box in page.selectbox if box.label == "Grad-CAM for the class").value
+
+
+def test_grad_cam_explains_the_models_answer_for_each_image_chosen(trainer):
+    page = _train_to_the_end(trainer, epochs=1)
+    page = page.segmented_control(key="trainer_section").set_value("Inside one image").run()
+    trained = page.session_state["trainer_session"]
+    predictions = trained.evaluation_cache[trained.weights_version()].predictions
+    other = next(index for index, answer in enumerate(predictions) if answer != predictions[0])
+    assert _explained_class(page) == predictions[0]
+    page = page.number_input(key="inside_index").set_value(other).run()
+    assert _explained_class(page) == predictions[other]
+
+
 def test_saving_writes_into_the_trained_models_folder_and_lists_the_model(trainer, trained_folder):
     page = _save_as(_train_to_the_end(trainer, epochs=1), "my_model")
     page = page.button(key="save_model").click().run()

@@ -24,7 +24,8 @@ def inside_section(trained: Trained, data: PreparedData) -> None:
                  f"Model: {names[predicted]} ({100 * evaluation.probabilities[index, predicted]:.1f} %)")
     with columns[1]:
         explained = st.selectbox("Grad-CAM for the class", range(len(names)), index=predicted,
-                                 format_func=lambda i: names[i], key=keys.INSIDE_CAM_CLASS,
+                                 format_func=lambda i: names[i],
+                                 key=keys.inside_cam_class(index, trained.weights_version()),
                                  help="Where in the picture the evidence for this class lies, from the last "
                                       "conv layer's maps weighted by their gradients.")
         try:

@@ -45,7 +45,6 @@ SECTION = "trainer_section"  # segmented control: which inspection section is sh
 CONFUSION_MATRIX = "confusion_matrix"  # dataframe: its selected cell filters the mistakes
 CLASS_REPORT = "class_report"  # dataframe: precision, recall and F1 per class
 INSIDE_INDEX = "inside_index"  # number input: the test image inspected
-INSIDE_CAM_CLASS = "inside_cam_class"  # selectbox: the class Grad-CAM explains
 OWN_IMAGE_PROBABILITIES = "own_image_probabilities"  # chart: the model's answer for a person's photo
 SAVE_NAME = "save_name"  # text input: the name to save under
 SAVE_MODEL = "save_model"  # button: Save (or Replace) on the server
@@ -55,6 +54,15 @@ DOWNLOAD_MODEL = "download_model"  # download button: the .keras file
 def inside_layer(layer_name: str) -> str:
     """Chart: one layer's feature maps for the inspected test image."""
     return f"inside_{layer_name}"
+
+
+def inside_cam_class(image: int, weights_version: int) -> str:
+    """Selectbox: the class Grad-CAM explains for one test image and one version of the weights.
+
+    A key of its own for each, so that it starts at the model's answer for that image (a person's pick
+    stays with the image it was made for).
+    """
+    return f"inside_cam_class_{image}_{weights_version}"
 
 
 def save_replace(name: str) -> str:
