@@ -148,7 +148,7 @@ def test_the_note_goes_once_the_person_changes_a_setting():
 # ----- Trainer -----
 
 TRAINER_LINK = {"train_size": "5000", "preset": "one_conv", "epochs": "12", "batch_size": "128",
-                "optimizer": "sgd", "learning_rate": "0.01", "validation": "split", "early_stopping": "true",
+                "optimizer": "sgd", "learning_rate": "0.01", "validation": "test", "early_stopping": "true",
                 "patience": "3", "seed": "7"}
 
 
@@ -169,7 +169,7 @@ def test_a_trainer_link_opens_exactly_its_settings(trainer_data):
     assert app.select_slider(key="trainer_batch_size").value == 128
     assert app.selectbox(key="trainer_optimizer").value == "sgd"
     assert app.select_slider(key="trainer_learning_rate").value == 0.01
-    assert app.radio(key="trainer_validation").value == "10 % of the training examples"
+    assert app.radio(key="trainer_validation").value == "Test set"
     assert app.checkbox(key="trainer_early_stopping").value is True
     assert app.slider(key="trainer_patience").value == 3 and app.number_input(key="trainer_seed").value == 7
     assert dict(app.query_params) == TRAINER_LINK

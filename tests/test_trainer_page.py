@@ -126,6 +126,20 @@ def _save_as(page, name: str):
     return page.text_input(key="save_name").set_value(name).run()
 
 
+def test_by_default_validation_holds_out_training_examples_and_the_test_set_stays_unseen(trainer):
+    page = _train_to_the_end(trainer, epochs=1)
+    assert page.session_state["trainer_session"].run.config.validation_split == 0.1
+    assert "optimistic" not in _text(page)
+
+
+def test_validating_on_the_test_set_says_the_test_accuracy_is_optimistic_and_why(trainer):
+    page = trainer.radio(key="trainer_validation").set_value("Test set").run()
+    assert "decided when training stopped" in _text(page)  # said where the choice is made
+    page = _train_to_the_end(page, epochs=1)
+    assert page.session_state["trainer_session"].run.config.validation_split == 0
+    assert any("so this test accuracy is optimistic" in warning.value for warning in page.warning)
+
+
 def _explained_class(page) -> int:
     return next(box for box in page.selectbox if box.label == "Grad-CAM for the class").value
 

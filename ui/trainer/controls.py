@@ -19,7 +19,10 @@ PRESET_LABELS = {"three_conv": "Three conv layers (94,154 parameters)", "one_con
                  "modern": "Modern: batch norm and dropout", CUSTOM: "Build your own"}
 #: How each choice is written in a page link.
 TRAIN_SIZE_TOKENS = dict(zip(TRAIN_SIZES, ("5000", "10000", "30000", "60000")))
-VALIDATION_CHOICES = {"Test set": "test", "10 % of the training examples": "split"}
+VALIDATION_CHOICES = {"10 % of the training examples": "split", "Test set": "test"}
+#: The sentence the page shows wherever a test figure comes from a model validated on the test set.
+OPTIMISTIC_TEST = ("Validated on the test set: those same images decided when training stopped and which epoch's "
+                   "weights were kept (and the curves a person tunes by), so this test accuracy is optimistic.")
 BATCH_SIZES = [16, 32, 64, 128, 256, 512]
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
 OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD with momentum 0.9", "rmsprop": "RMSprop"}
@@ -123,9 +126,13 @@ def training_settings(link: UrlSettings) -> training.TrainingConfig:
     learning_rate = st.select_slider("Learning rate", LEARNING_RATES, **start.as_value(), format_func=rate_tokens.get,
                                      help="How big each update step is. Too large and the loss jumps around; "
                                           "too small and learning crawls.")
-    start = link.choice("validation", keys.VALIDATION, list(VALIDATION_CHOICES), "Test set", VALIDATION_CHOICES)
+    start = link.choice("validation", keys.VALIDATION, list(VALIDATION_CHOICES), "10 % of the training examples",
+                        VALIDATION_CHOICES)
     validation = st.radio("Validate on", list(VALIDATION_CHOICES), **start.as_index(VALIDATION_CHOICES),
-                          help="The data the model is checked on after each epoch, never trained on.")
+                          help="The data the model is checked on after each epoch, never trained on. Holding out "
+                               "part of the training examples keeps the test set unseen until the end.")
+    if validation == "Test set":
+        st.caption(OPTIMISTIC_TEST)
     early = st.checkbox("Early stopping", **link.flag("early_stopping", keys.EARLY_STOPPING, False).as_value(),
                         help="Stop when the validation loss has not improved for a few epochs, and go back to "
                              "the best epoch's weights.")

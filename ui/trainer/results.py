@@ -9,6 +9,7 @@ import streamlit as st
 from cnn_core.evaluation import Evaluation, class_report, mistakes
 from cnn_core.training_data import PreparedData
 from ui import figures
+from ui.trainer import controls
 from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained, evaluation_of
 
@@ -23,6 +24,8 @@ def results_section(trained: Trained, data: PreparedData) -> None:
                       help=f"Share of the {len(evaluation.labels):,} test images classified correctly.")
     columns[1].metric("Test loss", f"{evaluation.loss:.4f}", help="Mean cross-entropy on the test images.")
     columns[2].metric("Mistakes", f"{int((evaluation.predictions != evaluation.labels).sum()):,}")
+    if trained.run and trained.run.config.validation_split == 0:
+        st.warning(controls.OPTIMISTIC_TEST, icon=":material/visibility:")
     names = list(trained.class_names)
     st.markdown("**Confusion matrix**: rows are the true class, columns what the model answered; the diagonal "
                 "holds the correct answers. **Click a cell** to see those mistakes below.")

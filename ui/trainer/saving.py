@@ -58,13 +58,14 @@ def _save(trained: Trained, name: str, replace: bool) -> None:
     try:
         path = model_store.save_model(trained.model, name, metadata, replace=replace)
     except model_store.ModelNameTakenError:
-        st.session_state[keys.SAVED_MESSAGE] = ("warning", f"Someone saved a model called “{plain(name)}” a moment ago, "
-                                                  "so this one was not saved. Choose another name.")
+        st.session_state[keys.SAVED_MESSAGE] = (
+            "warning", f"Someone saved a model called “{plain(name)}” a moment ago, so this one was not saved. "
+                       "Choose another name.")
         return
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        st.session_state[keys.SAVED_MESSAGE] = ("warning", f"The server could not write the model ({reason}), so it was "
-                                                  "not saved. Download it instead.")
+        st.session_state[keys.SAVED_MESSAGE] = (
+            "warning", f"The server could not write the model ({reason}), so it was not saved. Download it instead.")
         return
     trained.label = name
     done = "Replaced the saved model with this one" if replace else "Saved"
