@@ -15,46 +15,18 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cnn_core import checks, models
+from cnn_core.training_config import TrainingConfig
 from cnn_core.training_data import PreparedData, validation_data
-from cnn_core.training_progress import ACTIVE_STATES, EpochResult, RunState, Snapshot
+from cnn_core.training_progress import ACTIVE_STATES, EpochResult, RunState, Snapshot, estimate_seconds_left
 from cnn_core.training_slots import TrainingSlots
 
 if TYPE_CHECKING:
     import keras
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """How to train.
-
-    ``validation_split`` is 0 to validate on the test set, or the fraction of
-    the training set held out for validation. ``patience`` is the number of
-    epochs without a lower validation loss after which training stops and the
-    best weights come back; None turns early stopping off.
-    """
-
-    epochs: int = 5
-    batch_size: int = 64
-    optimizer: str = "adam"
-    learning_rate: float = 1e-3
-    validation_split: float = 0.0
-    patience: int | None = None
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        for name, low, high in (("epochs", 1, 1000), ("batch_size", 1, 65536), ("seed", 0, 2**31 - 1)):
-            checks.check_whole_number(name, getattr(self, name), low, high)
-        models.check_optimizer(self.optimizer)
-        checks.check_learning_rate(self.learning_rate)
-        checks.check_rate("validation_split", self.validation_split)
-        if self.patience is not None and not (checks.is_whole_number(self.patience) and self.patience >= 1):
-            raise ValueError(f"patience must be a whole number >= 1, or None. Received: {self.patience!r}")
-
 
 class TrainingRun:
     """One model's training, run in a background thread and watched from outside.
@@ -69,6 +41,8 @@ class TrainingRun:
     config : TrainingConfig
     slots : TrainingSlots, optional
         Shared by every run of a process to cap how many train at once.
+    evaluation_size : int
+        Examples the page evaluates once training ends, counted in the time left.
     """
 
     _tickets = iter(range(1, 2**62))
@@ -76,8 +50,10 @@ class TrainingRun:
 
     def __init__(self, model: keras.Model, training: tuple[np.ndarray, np.ndarray],
                  validation: tuple[np.ndarray, np.ndarray],
-                 config: TrainingConfig, slots: TrainingSlots | None = None) -> None:
+                 config: TrainingConfig, slots: TrainingSlots | None = None, evaluation_size: int = 0) -> None:
         self.model = model
+        self._evaluation_size = evaluation_size
+        self._forward_speed: float | None = None  # validation examples per second, once measured
         self.config = config
         self._training = training
         self._validation = validation
@@ -155,6 +131,7 @@ class TrainingRun:
             return
         try:
             self._set(state="running")
+            self._running_since = time.perf_counter()
             self._fit()
             self._finish()
         except Exception as error:  # shown on the page instead of killing the thread silently
@@ -183,9 +160,11 @@ class TrainingRun:
                 self._state, self._message = "stopped", "Stopped. The model keeps the weights trained so far."
             else:
                 self._state = "finished"
-                if self._stopped_early:
-                    self._message = (f"Early stopping: no lower validation loss for {self.config.patience} "
-                                     f"epochs; the weights of epoch {self._best_epoch} (the best) are restored.")
+                seconds = time.perf_counter() - self._running_since
+                finished = f"Finished: {len(self._epochs)} epochs in {seconds:.0f} s."
+                self._message = (f"Early stopping: no lower validation loss for {self.config.patience} "
+                                 f"epochs; the weights of epoch {self._best_epoch} (the best) are restored."
+                                 if self._stopped_early else finished)
             self._seconds_left = 0.0
             self._best_weights = None
 
@@ -220,7 +199,9 @@ class TrainingRun:
             self._batch_loss.append(batch_loss)
             self._batch_accuracy.append(min(max(batch_accuracy, 0.0), 1.0))
             self._samples_per_second = speed
-            self._seconds_left = remaining_samples / speed if speed else None
+            self._seconds_left = estimate_seconds_left(
+                remaining_samples, speed, self._total_epochs - self._epoch + 1, len(self._validation[1]),
+                self._evaluation_size, self._forward_speed)
         return self._stop.is_set()
 
     def _end_epoch(self, epoch: int, logs: dict) -> bool:
@@ -229,8 +210,10 @@ class TrainingRun:
         val_loss = val_accuracy = None
         if complete:
             x_val, y_val = self._validation
+            validation_start = time.perf_counter()
             metrics = self.model.evaluate(x_val, y_val, batch_size=max(self.config.batch_size, 256), verbose=0,
                                           return_dict=True)
+            self._forward_speed = len(y_val) / max(time.perf_counter() - validation_start, 1e-9)
             val_loss, val_accuracy = float(metrics["loss"]), float(metrics["accuracy"])
         result = EpochResult(epoch + 1, float(logs["loss"]), float(logs["accuracy"]), val_loss, val_accuracy,
                              time.perf_counter() - self._epoch_start, complete)
@@ -274,7 +257,7 @@ def start_training(spec: models.Architecture | str, data: PreparedData, config: 
     models.compile_model(model, config.optimizer, config.learning_rate)
     training, validation = validation_data(data.train_inputs, data.train_labels, data.test_inputs,
                                            data.test_labels, config.validation_split)
-    run = TrainingRun(model, training, validation, config, slots)
+    run = TrainingRun(model, training, validation, config, slots, evaluation_size=len(data.test_labels))
     run.start()
     return run
 

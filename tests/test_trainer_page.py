@@ -96,6 +96,7 @@ def test_a_tiny_training_runs_to_the_end_and_shows_the_results(trainer):
     assert not page.exception
     snapshot = page.session_state["trainer_session"].run.snapshot()
     assert snapshot.state == "finished" and len(snapshot.epochs) == 2
+    assert "Finished: 2 epochs in" in _text(page)  # a normal finish says so, as Stop and early stopping do
     assert any(chart.proto.spec and "Loss" in chart.proto.spec for chart in page.get("plotly_chart"))
     confusion = next(frame.value for frame in page.dataframe if "Ankle boot" in frame.value.columns)
     assert confusion.to_numpy().sum() == 100  # every test image counted once

@@ -229,3 +229,44 @@ def test_mistakes_are_sorted_by_confidence_and_filter_by_pair():
     np.testing.assert_array_equal(mistakes(evaluation), [1, 2])
     np.testing.assert_array_equal(mistakes(evaluation, true_class=1), [])
     np.testing.assert_array_equal(mistakes(evaluation, 0, 1), [1, 2])
+
+
+def test_a_normal_finish_says_how_many_epochs_took_how_long():
+    run = _run(training.TrainingConfig(epochs=2, batch_size=64), count=200)
+    started = time.monotonic()
+    run.start()
+    run.join(timeout=120)
+    took = time.monotonic() - started
+    message = run.snapshot().message
+    assert message.startswith("Finished: 2 epochs in ") and message.endswith(" s.")
+    assert abs(float(message.split(" in ")[1].removesuffix(" s.")) - took) <= 2.0
+
+
+def test_the_time_left_counts_every_validation_still_to_come_and_the_final_evaluation():
+    from cnn_core.training_progress import estimate_seconds_left
+
+    # 1,000 training examples left at 100 per second: 10 s; two validations of 300 and a test set of 600,
+    # forward passes at 300 per second: 4 s more.
+    assert estimate_seconds_left(1000, 100.0, 2, 300, 600, 300.0) == pytest.approx(14.0)
+    # Before any validation was timed, a forward pass counts as three times the training speed.
+    assert estimate_seconds_left(1000, 100.0, 2, 300, 600, None) == pytest.approx(10 + 1200 / 300)
+    assert estimate_seconds_left(1000, 0.0, 2, 300, 600, None) is None
+
+
+def test_a_runs_time_left_includes_its_validation_and_evaluation(monkeypatch):
+    config = training.TrainingConfig(epochs=2, batch_size=64)
+    run = _run(config, count=200)
+    seen = []
+    original = training.estimate_seconds_left
+
+    def spy(*arguments):
+        seen.append(arguments)
+        return original(*arguments)
+
+    monkeypatch.setattr(training, "estimate_seconds_left", spy)
+    run._evaluation_size = 150
+    run.start()
+    run.join(timeout=120)
+    first_epoch, last_epoch = seen[0], seen[-1]
+    assert first_epoch[2:5] == (2, 200, 150)  # both validations to come, of 200, and the test set of 150
+    assert last_epoch[2] == 1 and last_epoch[5] is not None  # the last validation, at its measured speed
