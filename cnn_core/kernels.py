@@ -21,11 +21,17 @@ MAX_KERNEL_SIZE = 15
 
 @dataclass(frozen=True)
 class KernelInfo:
-    """What a preset does and which sizes it comes in."""
+    """A preset's plain name, what it does and which sizes it comes in."""
 
+    label: str
     description: str
     sizes: tuple[int, ...]
     uses_sigma: bool = False
+
+
+#: How alike a learned filter and a preset must be (the cosine of the two, in absolute value) to be shown as a
+#: match: at 0.7, about half of the filter's pattern (0.7² ≈ 0.5 of its energy) is the preset's.
+MATCH_THRESHOLD = 0.7
 
 
 _ODD_SIZES = tuple(range(1, MAX_KERNEL_SIZE + 1, 2))
@@ -44,24 +50,25 @@ _FIXED_3X3 = {
 
 #: Every preset :func:`make_kernel` knows, in the order a menu shows them.
 KERNELS: dict[str, KernelInfo] = {
-    "identity": KernelInfo("Copies the image unchanged: a single 1 in the centre.", _ODD_SIZES),
-    "mean": KernelInfo("Box blur: every output pixel is the plain average of its window.", _ALL_SIZES),
+    "identity": KernelInfo("Identity", "Copies the image unchanged: a single 1 in the centre.", _ODD_SIZES),
+    "mean": KernelInfo("Mean (box blur)", "Box blur: every output pixel is the plain average of its window.",
+                       _ALL_SIZES),
     "gaussian": KernelInfo(
-        "Gaussian blur: a weighted average where nearby pixels count more; "
+        "Gaussian blur", "Gaussian blur: a weighted average where nearby pixels count more; "
         "sigma sets how fast the weights fall off.", _ALL_SIZES, uses_sigma=True),
-    "sobel_x": KernelInfo("Vertical edges: brightness change from left to right, smoothed vertically.",
-                          (3, 5, 7)),
-    "sobel_y": KernelInfo("Horizontal edges: brightness change from top to bottom, smoothed horizontally.",
-                          (3, 5, 7)),
-    "prewitt_x": KernelInfo("Vertical edges, like Sobel but with equal weights in each column.", (3,)),
-    "prewitt_y": KernelInfo("Horizontal edges, like Sobel but with equal weights in each row.", (3,)),
-    "scharr_x": KernelInfo("Vertical edges, weights tuned to respond equally in all directions.", (3,)),
-    "scharr_y": KernelInfo("Horizontal edges, weights tuned to respond equally in all directions.", (3,)),
-    "laplacian": KernelInfo("Second derivative: responds to edges in every direction at once, "
+    "sobel_x": KernelInfo("Sobel x (vertical edges)",
+                          "Vertical edges: brightness change from left to right, smoothed vertically.", (3, 5, 7)),
+    "sobel_y": KernelInfo("Sobel y (horizontal edges)",
+                          "Horizontal edges: brightness change from top to bottom, smoothed horizontally.", (3, 5, 7)),
+    "prewitt_x": KernelInfo("Prewitt x", "Vertical edges, like Sobel but with equal weights in each column.", (3,)),
+    "prewitt_y": KernelInfo("Prewitt y", "Horizontal edges, like Sobel but with equal weights in each row.", (3,)),
+    "scharr_x": KernelInfo("Scharr x", "Vertical edges, weights tuned to respond equally in all directions.", (3,)),
+    "scharr_y": KernelInfo("Scharr y", "Horizontal edges, weights tuned to respond equally in all directions.", (3,)),
+    "laplacian": KernelInfo("Laplacian", "Second derivative: responds to edges in every direction at once, "
                             "zero on flat areas and smooth ramps.", (3,)),
-    "sharpen": KernelInfo("Adds the Laplacian's edges back onto the image, so edges look crisper.", (3,)),
-    "emboss": KernelInfo("Lights the image from the top left, so it looks raised like a relief.", (3,)),
-    "outline": KernelInfo("Centre minus its eight neighbours: bright outlines, flat areas become 0.", (3,)),
+    "sharpen": KernelInfo("Sharpen", "Adds the Laplacian's edges back onto the image, so edges look crisper.", (3,)),
+    "emboss": KernelInfo("Emboss", "Lights the image from the top left, so it looks raised like a relief.", (3,)),
+    "outline": KernelInfo("Outline", "Centre minus its eight neighbours: bright outlines, flat areas become 0.", (3,)),
 }
 
 
@@ -207,3 +214,27 @@ def closest_kernel(weights: np.ndarray) -> tuple[str, float]:
         if abs(similarity) > abs(best_similarity) + 1e-12:
             best_name, best_similarity = name, similarity
     return best_name, best_similarity
+
+
+@dataclass(frozen=True)
+class KernelMatch:
+    """A preset that a learned filter resembles, with the sign that makes them alike."""
+
+    name: str  # the preset's key in KERNELS
+    label: str  # its plain name, with "inverted" when the sign is negative
+    similarity: float  # cosine in [-1, 1]; its absolute value is at least MATCH_THRESHOLD
+    kernel: np.ndarray  # the preset times the sign of the similarity, float32 (k, k)
+
+
+def kernel_match(weights: np.ndarray, threshold: float = MATCH_THRESHOLD) -> KernelMatch | None:
+    """The preset ``weights`` resemble, inverted when they are alike with dark and light swapped.
+
+    None when no preset reaches ``threshold`` in absolute cosine similarity (no close match).
+    Raises ValueError as :func:`closest_kernel` does.
+    """
+    name, similarity = closest_kernel(weights)
+    if not name or abs(similarity) < threshold:
+        return None
+    sign = 1.0 if similarity > 0 else -1.0
+    label = KERNELS[name].label + ("" if sign > 0 else ", inverted")
+    return KernelMatch(name, label, similarity, (sign * make_kernel(name, weights.shape[0])).astype(np.float32))

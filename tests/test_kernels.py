@@ -134,3 +134,25 @@ def test_closest_kernel_of_zeros_is_nothing():
 def test_closest_kernel_refuses_a_non_square_filter():
     with pytest.raises(ValueError, match=r"square \(k, k\) filter. Received: shape=\(3, 2\)"):
         kernels.closest_kernel(np.ones((3, 2)))
+
+
+def test_a_match_with_negative_similarity_is_shown_as_the_inverted_preset():
+    match = kernels.kernel_match(-2.0 * kernels.make_kernel("prewitt_y"))
+    assert match.name == "prewitt_y" and match.similarity == pytest.approx(-1.0)
+    assert match.label == "Prewitt y, inverted"
+    np.testing.assert_array_equal(match.kernel, -kernels.make_kernel("prewitt_y"))
+
+
+def test_a_match_is_named_in_plain_words():
+    assert kernels.kernel_match(kernels.make_kernel("sobel_x")).label == "Sobel x (vertical edges)"
+
+
+def test_a_weak_resemblance_is_no_close_match():
+    weights = kernels.make_kernel("mean") / 9 + np.random.default_rng(3).normal(0, 0.2, (3, 3))
+    name, similarity = kernels.closest_kernel(weights)
+    assert name and abs(similarity) < kernels.MATCH_THRESHOLD  # something is closest, but not close
+    assert kernels.kernel_match(weights) is None
+
+
+def test_every_preset_has_a_plain_name():
+    assert all(info.label and "_" not in info.label for info in kernels.KERNELS.values())

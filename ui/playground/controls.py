@@ -14,14 +14,19 @@ from ui.playground import state_keys as keys
 from ui.url_settings import UrlSettings
 
 CUSTOM = "custom"
-KERNEL_LABELS = {
-    "identity": "Identity", "mean": "Mean (box blur)", "gaussian": "Gaussian blur",
-    "sobel_x": "Sobel x (vertical edges)", "sobel_y": "Sobel y (horizontal edges)",
-    SOBEL_MAGNITUDE: "Sobel magnitude (edges in every direction)",
-    "prewitt_x": "Prewitt x", "prewitt_y": "Prewitt y", "scharr_x": "Scharr x", "scharr_y": "Scharr y",
-    "laplacian": "Laplacian", "sharpen": "Sharpen", "emboss": "Emboss", "outline": "Outline",
-    CUSTOM: "Custom (edit the numbers yourself)",
-}
+
+
+def _kernel_menu() -> dict[str, str]:
+    """Every preset under its plain name, the Sobel magnitude right after the Sobel pair, then custom."""
+    menu = {}
+    for name, info in kernels.KERNELS.items():
+        menu[name] = info.label
+        if name == "sobel_y":
+            menu[SOBEL_MAGNITUDE] = "Sobel magnitude (edges in every direction)"
+    return {**menu, CUSTOM: "Custom (edit the numbers yourself)"}
+
+
+KERNEL_LABELS = _kernel_menu()
 CHANNEL_TOKENS = {"Grayscale": "gray", "RGB": "rgb"}
 NOISE_LABELS = {"none": "None", "gaussian": "Gaussian (grain)", "salt_and_pepper": "Salt and pepper (specks)"}
 POOL_LABELS = {"none": "None", "max": "Max", "average": "Average"}
@@ -134,12 +139,14 @@ def _kernel_size_and_sigma(kernel_name: str, link: UrlSettings) -> tuple[int, fl
         size = st.select_slider("Kernel size", info.sizes,
                                 **link.choice("kernel_size", keys.kernel_size(preset), info.sizes, default).as_value(),
                                 help="Side of the square kernel: bigger kernels see more of the image at once.")
-    sigma = None
-    if info.uses_sigma and not st.checkbox("Automatic sigma", **link.flag("auto_sigma", keys.AUTO_SIGMA, True).as_value(),
-                                           help="OpenCV's rule: sigma = 0.3 × ((size − 1) × 0.5 − 1) + 0.8."):
-        start = link.number("sigma", keys.SIGMA, 0.1, 8.0, 0.1, round(kernels.default_sigma(size), 1))
-        sigma = st.slider("Sigma", 0.1, 8.0, step=0.1, **start.as_value(),
-                          help="How fast the weights fall off from the centre: larger means blurrier.")
+    if not info.uses_sigma:
+        return size, None
+    if st.checkbox("Automatic sigma", **link.flag("auto_sigma", keys.AUTO_SIGMA, True).as_value(),
+                   help="OpenCV's rule: sigma = 0.3 × ((size − 1) × 0.5 − 1) + 0.8."):
+        return size, None
+    start = link.number("sigma", keys.SIGMA, 0.1, 8.0, 0.1, round(kernels.default_sigma(size), 1))
+    sigma = st.slider("Sigma", 0.1, 8.0, step=0.1, **start.as_value(),
+                      help="How fast the weights fall off from the centre: larger means blurrier.")
     return size, sigma
 
 

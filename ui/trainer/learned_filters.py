@@ -16,16 +16,20 @@ def filters_section(trained: Trained) -> None:
     size, filters = weights.shape[0], weights.shape[-1]
     st.markdown(f"The **{filters} kernels** that `{first_conv.name}` learned ({size} × {size} each), beside the "
                 "hand-made kernel of the Filter Playground each most resembles. Similarity is the cosine of the "
-                "two as vectors: 1 is the same pattern, −1 the same pattern with dark and light swapped, 0 "
-                "nothing in common. Blue is negative, red positive.")
+                "two as vectors: 1 is the same pattern, −1 the same pattern with dark and light swapped (shown as "
+                "the inverted preset), 0 nothing in common. Below "
+                f"{kernels.MATCH_THRESHOLD:.1f} either way, less than half of the pattern is the preset's, so it "
+                "says no close match. Blue is negative, red positive.")
     per_row = 4
     for start in range(0, filters, per_row):
         columns = st.columns(per_row * 2)
         for offset in range(min(per_row, filters - start)):
             learned = weights[:, :, 0, start + offset]
-            name, similarity = kernels.closest_kernel(learned)
+            match = kernels.kernel_match(learned)
             columns[2 * offset].image(figures.kernel_picture(learned), caption=f"learned #{start + offset + 1}",
                                       width="stretch")
-            if name:
-                columns[2 * offset + 1].image(figures.kernel_picture(kernels.make_kernel(name, size)),
-                                              caption=f"≈ {name} ({similarity:+.2f})", width="stretch")
+            if match is None:
+                columns[2 * offset + 1].caption("no close match")
+            else:
+                columns[2 * offset + 1].image(figures.kernel_picture(match.kernel), width="stretch",
+                                              caption=f"≈ {match.label} ({match.similarity:+.2f})")
