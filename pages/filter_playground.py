@@ -24,8 +24,8 @@ link = url_settings.UrlSettings("playground", LINKED_SETTINGS)
 with st.sidebar:
     picked = image_picker.pick_image("playground", link)
     settings = controls.sidebar_settings(link)
-section = st.segmented_control("Show", SECTIONS, required=True,
-                               **link.choice("section", keys.SECTION, SECTIONS, SECTIONS[0], SECTION_TOKENS).as_default())
+start = link.choice("section", keys.SECTION, SECTIONS, SECTIONS[0], SECTION_TOKENS)
+section = st.segmented_control("Show", SECTIONS, required=True, **start.as_default())
 link.publish()
 link.show_notes()
 if picked is None:
