@@ -161,7 +161,8 @@ class TrainingRun:
             else:
                 self._state = "finished"
                 seconds = time.perf_counter() - self._running_since
-                finished = f"Finished: {len(self._epochs)} epochs in {seconds:.0f} s."
+                count = len(self._epochs)
+                finished = f"Finished: {count} {'epoch' if count == 1 else 'epochs'} in {seconds:.0f} s."
                 self._message = (f"Early stopping: no lower validation loss for {self.config.patience} "
                                  f"epochs; the weights of epoch {self._best_epoch} (the best) are restored."
                                  if self._stopped_early else finished)

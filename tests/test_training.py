@@ -242,6 +242,13 @@ def test_a_normal_finish_says_how_many_epochs_took_how_long():
     assert abs(float(message.split(" in ")[1].removesuffix(" s.")) - took) <= 2.0
 
 
+def test_one_epoch_is_one_epoch_in_the_finish_message():
+    run = _run(training.TrainingConfig(epochs=1, batch_size=64), count=100)
+    run.start()
+    run.join(timeout=120)
+    assert run.snapshot().message.startswith("Finished: 1 epoch in ")
+
+
 def test_the_time_left_counts_every_validation_still_to_come_and_the_final_evaluation():
     from cnn_core.training_progress import estimate_seconds_left
 
