@@ -65,7 +65,7 @@ except ValueError as error:
 st.header("2. Training")
 handover.show_note()
 live_training.training_buttons(spec, data, config, trained)
-active = bool(trained and trained.run and trained.run.is_active)
+active = bool(trained and trained.is_training)
 saving.saved_models_section(active)
 
 if trained is None or active or (trained.run and not trained.run.snapshot().epochs):

@@ -21,7 +21,7 @@ REDRAW_SECONDS = 2.0
 def training_buttons(spec: models.Architecture, data: PreparedData, config: training.TrainingConfig,
                      trained: Trained | None) -> None:
     """Train, Stop, More epochs and Continue, then the progress and curves of the session's run."""
-    active = bool(trained and trained.run and trained.run.is_active)
+    active = bool(trained and trained.is_training)
     columns = st.columns([1, 1, 2])
     columns[0].button("Train a new model", type="primary", disabled=active, on_click=_start,
                       args=(spec, data, config), icon=":material/play_arrow:", key=keys.TRAIN,

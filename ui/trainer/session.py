@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 #: the others queue. Each default training takes about one core.
 MAX_CONCURRENT_TRAININGS = 2
 
+
 @dataclass
 class Trained:
     """The session's current model: being trained, trained, or loaded from disk."""
@@ -32,6 +33,11 @@ class Trained:
     label: str = ""
     run_token: str | None = None  # names the run in the page address, so that a reload finds it again
     evaluation_cache: dict = field(default_factory=dict)  # weights version -> Evaluation
+
+    @property
+    def is_training(self) -> bool:
+        """Queued or running: the buttons wait and the inspection sections stay hidden."""
+        return bool(self.run and self.run.is_active)
 
     def weights_version(self) -> int:
         """Changes whenever the weights may have changed (each finished epoch)."""
