@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_browser import percentile  # noqa: E402
 from bench.bench_vgg16 import memory_mb, random_weights_file  # noqa: E402
+from cnn_core import recipes  # noqa: E402
 from cnn_core.conv import output_size  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid, write_dataset  # noqa: E402
 from tests.drive import SETTLED, VGG16_ANSWERED  # noqa: E402
@@ -117,18 +118,19 @@ async def classify(context, url: str, session: Session) -> None:
 async def train(context, url: str, session: Session, epochs: int) -> None:
     page = await context.new_page()
     await page.goto(f"{url}/trainer")
-    await page.get_by_text("94,154 parameters in total").wait_for(timeout=RESULT_TIMEOUT_MS)
+    await page.get_by_text("542,230 parameters in total").wait_for(timeout=RESULT_TIMEOUT_MS)
     await _settle(page)
     handle = (page.locator("[data-testid='stSlider']").filter(has=page.get_by_text("Epochs", exact=True))
               .get_by_role("slider"))
     await handle.focus()
-    for _ in range(abs(epochs - 5)):
-        await handle.press("ArrowRight" if epochs > 5 else "ArrowLeft")
+    start = recipes.DEFAULT_RECIPE.config.epochs
+    for _ in range(abs(epochs - start)):
+        await handle.press("ArrowRight" if epochs > start else "ArrowLeft")
     await _settle(page)
     started = time.perf_counter()
     await page.get_by_role("button", name="Train a new model").click()
     queue_note = page.get_by_text("all places are taken")
-    results = page.get_by_text("Test accuracy")
+    results = page.get_by_text("Test accuracy", exact=True)
     while not await results.count():
         if time.perf_counter() - started > RESULT_TIMEOUT_MS / 1000:
             raise TimeoutError("no results")

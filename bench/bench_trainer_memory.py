@@ -55,7 +55,7 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{url}/trainer")
-            page.get_by_text("94,154 parameters in total").wait_for(timeout=300_000)
+            page.get_by_text("542,230 parameters in total").wait_for(timeout=300_000)
             page.locator("[data-testid='stSelectbox']").filter(has_text="Training examples").click()
             page.get_by_role("option", name="All 60,000").click()
             slider = (page.locator("[data-testid='stSlider']").filter(has=page.get_by_text("Epochs", exact=True))
@@ -68,7 +68,7 @@ def main() -> None:
             print(f"page open, data loaded: {memory_mb(pid)['VmRSS']:.0f} MB resident")
             start = time.perf_counter()
             page.get_by_role("button", name="Train a new model").click()
-            page.get_by_text("Test accuracy").wait_for(timeout=600_000)
+            page.get_by_text("Test accuracy", exact=True).wait_for(timeout=600_000)
             memory = memory_mb(pid)
             print(f"after one epoch on 60,000 examples ({time.perf_counter() - start:.0f} s including the "
                   f"evaluation): {memory['VmRSS']:.0f} MB resident, peak {memory['VmHWM']:.0f} MB "

@@ -1,7 +1,8 @@
 """Fashion-MNIST and MNIST: loading, validating and preparing 28 × 28 grayscale images.
 
-Without a folder, :func:`load_dataset` uses Keras' loaders, which download the
-data once and cache it under ``~/.keras/datasets``. Behind a firewall, put the
+Without a folder, :func:`load_dataset` downloads the files Keras' loaders
+download, from the same address into the same cache (``~/.keras/datasets``),
+once, and reads them as those loaders do. Behind a firewall, put the
 four standard IDX files of each dataset (as published by Zalando and Yann
 LeCun, gzipped or not) in a subfolder named after it, and pass the folder above
 as ``data_dir``:
@@ -11,16 +12,17 @@ as ``data_dir``:
 
 Both datasets' files have the same names, so a dataset is read only from its
 own subfolder: files lying in ``data_dir`` itself are never taken for either.
-TensorFlow is imported only when Keras' loaders are used.
+TensorFlow is never imported here.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from cnn_core import checks, downloads
@@ -36,6 +38,16 @@ SOURCES = {
     "fashion_mnist": "https://github.com/zalandoresearch/fashion-mnist#get-the-data",
     "mnist": "https://ossci-datasets.s3.amazonaws.com/mnist/ (a mirror of http://yann.lecun.com/exdb/mnist/)",
 }
+#: Where Keras' loaders download each dataset from, and the files they keep in their cache
+#: (:func:`cnn_core.downloads.keras_cache` of the folder): :func:`download_dataset` fetches the same.
+KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+KERAS_FILES = {
+    "fashion_mnist": ("datasets/fashion-mnist", ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
+                                                 "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")),
+    "mnist": ("datasets", ("mnist.npz",)),
+}
+#: The SHA-256 that Keras checks a downloaded file against, where it has one.
+KERAS_FILE_HASHES = {"mnist.npz": "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"}
 #: The four files of a dataset folder, without the optional ``.gz``.
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 IMAGE_SIDE = 28
@@ -59,8 +71,8 @@ def load_dataset(name: str = "fashion_mnist", data_dir: str | os.PathLike | None
     name : {"fashion_mnist", "mnist"}
     data_dir : str or path, optional
         A folder whose subfolder ``name`` holds the four IDX files (see the
-        module docstring). Without it, Keras downloads the dataset (once) or
-        reads its cache.
+        module docstring). Without it, the dataset is read from Keras' cache,
+        downloaded there first when missing.
 
     Returns
     -------
@@ -87,6 +99,32 @@ def load_dataset(name: str = "fashion_mnist", data_dir: str | os.PathLike | None
     for images, labels, split in ((x_train, y_train, "training"), (x_test, y_test, "test")):
         _check_split(images, labels, split, name)
     return (x_train, y_train), (x_test, y_test), CLASS_NAMES[name]
+
+
+def download_dataset(name: str, progress: Callable[[str, int, int | None], None] | None = None) -> None:
+    """Download the files Keras' loader of ``name`` reads into its cache, unless they are there already.
+
+    ``progress(file_name, bytes_so_far, file_bytes)`` is called after every chunk,
+    so a page can show how far the download is; afterwards :func:`load_dataset`
+    (without a folder) reads the cache and needs no network.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When a file cannot be downloaded, saying why and how to provide the data.
+    """
+    if name not in CLASS_NAMES:
+        raise ValueError(f"name must be one of {', '.join(CLASS_NAMES)}. Received: name={name!r}")
+    subfolder, files = KERAS_FILES[name]
+    for file_name in files:
+        target = downloads.keras_cache(subfolder) / file_name
+        if target.is_file():
+            continue
+        report = None if progress is None else functools.partial(progress, file_name)
+        try:
+            downloads.download(KERAS_ORIGIN + file_name, target, report, KERAS_FILE_HASHES.get(file_name))
+        except (OSError, ValueError) as error:
+            raise _unavailable(name, error) from None
 
 
 def dataset_files(name: str, data_dir: str | os.PathLike) -> tuple[Path, ...]:
@@ -197,59 +235,28 @@ def subset(images: np.ndarray, labels: np.ndarray, size: int | None, seed: int =
     return images[picked], labels[picked]
 
 
-def photo_to_sample(image_rgb: np.ndarray) -> np.ndarray:
-    """Turn a person's photo into what a Fashion-MNIST or MNIST model expects.
-
-    The item is made light on a black background (the photo is inverted when
-    its border is lighter than its middle, as with a garment on a white
-    table), cropped to its bounding box, scaled to fit 20 × 20 keeping its
-    proportions, and centred in 28 × 28, as in the original datasets.
-
-    Parameters
-    ----------
-    image_rgb : ndarray of uint8, shape (H, W, 3) or (H, W)
-
-    Returns
-    -------
-    ndarray of uint8, shape (28, 28)
-    """
-    image_rgb = np.asarray(image_rgb)
-    if image_rgb.dtype != np.uint8 or image_rgb.ndim not in (2, 3) or min(image_rgb.shape[:2]) < 1:
-        raise ValueError(f"image must be uint8 of shape (H, W) or (H, W, 3). Received: dtype={image_rgb.dtype}, "
-                         f"shape={image_rgb.shape}")
-    gray = cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY) if image_rgb.ndim == 3 else image_rgb
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    if float(border.mean()) > 127:
-        gray = 255 - gray
-    background = float(np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])))
-    foreground = np.clip(gray.astype(np.float32) - background, 0, None)
-    rows, cols = np.nonzero(foreground > 0.1 * max(float(foreground.max()), 1.0))
-    sample = np.zeros((IMAGE_SIDE, IMAGE_SIDE), np.uint8)
-    if rows.size == 0:
-        return sample
-    item = foreground[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
-    item = 255 * item / max(float(item.max()), 1.0)
-    scale = 20 / max(item.shape)
-    height, width = max(1, round(item.shape[0] * scale)), max(1, round(item.shape[1] * scale))
-    resized = cv2.resize(item, (width, height), interpolation=cv2.INTER_AREA)
-    top, left = (IMAGE_SIDE - height) // 2, (IMAGE_SIDE - width) // 2
-    sample[top : top + height, left : left + width] = np.clip(np.rint(resized), 0, 255).astype(np.uint8)
-    return sample
-
-
 def _download(name: str) -> tuple[Split, Split]:
-    import keras
-
-    loader = {"fashion_mnist": keras.datasets.fashion_mnist, "mnist": keras.datasets.mnist}[name]
+    """What Keras' loader of ``name`` returns, read from its cache (downloaded first when missing)."""
+    download_dataset(name)
+    subfolder, files = KERAS_FILES[name]
+    folder = downloads.keras_cache(subfolder)
     try:
-        return loader.load_data()
-    except Exception as error:  # Keras raises several kinds when the network or cache fails
-        raise DatasetUnavailableError(
-            f"{name} could not be downloaded: {downloads.download_problem(error)}. Without internet access, "
-            f"download its four IDX files ({', '.join(IDX_FILES)}, gzipped or not) from {SOURCES[name]} on "
-            f"another machine, put them in a folder named {name}, and set the CNN_DATA_DIR environment variable "
-            "to the folder that holds it."
-        ) from None
+        if name == "mnist":
+            with np.load(folder / files[0]) as arrays:
+                return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+        y_train, x_train, y_test, x_test = (read_idx(folder / file_name) for file_name in files)
+    except (OSError, KeyError, ValueError) as error:
+        raise ValueError(f"Keras' copy of {name} in {folder} is damaged ({error}); delete it to download it "
+                         "again.") from None
+    return (x_train, y_train), (x_test, y_test)
+
+
+def _unavailable(name: str, error: Exception) -> DatasetUnavailableError:
+    return DatasetUnavailableError(
+        f"{name} could not be downloaded: {downloads.download_problem(error)}. Without internet access, "
+        f"download its four IDX files ({', '.join(IDX_FILES)}, gzipped or not) from {SOURCES[name]} on "
+        f"another machine, put them in a folder named {name}, and set the CNN_DATA_DIR environment variable "
+        "to the folder that holds it.")
 
 
 def _find_file(folder: Path, stem: str, name: str) -> Path:

@@ -6,6 +6,7 @@ probabilities, so it is quick to test against hand-counted cases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,9 +31,21 @@ class Evaluation:
         return self.probabilities.argmax(axis=1)
 
 
-def evaluate(model: keras.Model, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 512) -> Evaluation:
-    """Loss, accuracy, every probability and the confusion matrix of ``model`` on ``inputs``."""
-    probabilities = np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0), dtype=np.float32)
+def evaluate(model: keras.Model, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 512,
+             progress: Callable[[int, int], None] | None = None) -> Evaluation:
+    """Loss, accuracy, every probability and the confusion matrix of ``model`` on ``inputs``.
+
+    ``progress(done, total)`` is called after every batch with the number of inputs answered so far.
+    """
+    import keras
+
+    class Progress(keras.callbacks.Callback):
+        def on_predict_batch_end(self, batch, logs=None):
+            progress(min((batch + 1) * batch_size, len(inputs)), len(inputs))
+
+    callbacks = [] if progress is None else [Progress()]
+    probabilities = np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0, callbacks=callbacks),
+                               dtype=np.float32)
     labels = np.asarray(labels).astype(np.int64)
     chosen = np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)
     predictions = probabilities.argmax(axis=1)

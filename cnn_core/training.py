@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cnn_core import checks, models
+from cnn_core import augmentation, checks, models
 from cnn_core.training_config import TrainingConfig
 from cnn_core.training_data import PreparedData, validation_data
 from cnn_core.training_progress import ACTIVE_STATES, EpochResult, RunState, Snapshot, estimate_seconds_left
@@ -28,14 +28,15 @@ from cnn_core.training_slots import TrainingSlots
 if TYPE_CHECKING:
     import keras
 
+
 class TrainingRun:
     """One model's training, run in a background thread and watched from outside.
 
     Parameters
     ----------
     model : keras.Model
-        Compiled with a loss and an ``accuracy`` metric
-        (:func:`cnn_core.models.compile_model`).
+        Compiled with a loss and an ``accuracy`` metric (:func:`cnn_core.models.compile_model`); with
+        ``config.augmentation``, fitted behind random layers (:func:`cnn_core.augmentation.training_model`).
     training, validation : (inputs, labels) pairs
         Inputs float32 (N, H, W, C), labels int (N,).
     config : TrainingConfig
@@ -52,6 +53,7 @@ class TrainingRun:
                  validation: tuple[np.ndarray, np.ndarray],
                  config: TrainingConfig, slots: TrainingSlots | None = None, evaluation_size: int = 0) -> None:
         self.model = model
+        self._fit_model = augmentation.training_model(model, config)
         self._evaluation_size = evaluation_size
         self._forward_speed: float | None = None  # validation examples per second, once measured
         self.config = config
@@ -69,6 +71,8 @@ class TrainingRun:
         self._total_epochs = 0
         self._batch = 0
         self._batches_per_epoch = math.ceil(len(training[1]) / config.batch_size)
+        self._first_epoch = 0  # of the current Train or Continue, from 0: the learning-rate schedule starts there
+        self._learning_rate = config.learning_rate
         self._samples_per_second = 0.0
         self._seconds_left: float | None = None
         self._batch_loss: list[float] = []
@@ -77,6 +81,8 @@ class TrainingRun:
         self._best_epoch: int | None = None
         self._best_weights: list[np.ndarray] | None = None
         self._stopped_early = False
+        self._running_since: float | None = None
+        self._finished_at: float | None = None
 
     # ----- control, from the page -----
 
@@ -86,8 +92,7 @@ class TrainingRun:
 
     def continue_training(self, epochs: int) -> None:
         """Train ``epochs`` more epochs from the current weights; early stopping starts afresh."""
-        if not (checks.is_whole_number(epochs) and 1 <= epochs <= 1000):
-            raise ValueError(f"epochs must be a whole number from 1 to 1000. Received: epochs={epochs!r}")
+        checks.check_whole_number("epochs", epochs, 1, 1000)
         self._launch(len(self._epochs) + epochs)
 
     def stop(self) -> None:
@@ -110,7 +115,13 @@ class TrainingRun:
             return Snapshot(self._state, position, self._epoch, self._total_epochs, self._batch,
                             self._batches_per_epoch, self._samples_per_second, self._seconds_left,
                             tuple(self._batch_loss), tuple(self._batch_accuracy), tuple(self._epochs),
-                            self._best_epoch, self._stopped_early, self._message)
+                            self._best_epoch, self._stopped_early, self._message, self._learning_rate,
+                            self._elapsed())
+
+    def _elapsed(self) -> float:
+        """Seconds since this Train or Continue began running, up to its end."""
+        start, end = self._running_since, self._finished_at or time.perf_counter()
+        return 0.0 if start is None else end - start
 
     # ----- the background thread -----
 
@@ -121,6 +132,7 @@ class TrainingRun:
             self._stop.clear()
             self._state, self._message = "queued", ""
             self._total_epochs = total_epochs
+            self._first_epoch = len(self._epochs)
             self._best_epoch, self._best_weights, self._stopped_early = None, None, False
             self._thread = threading.Thread(target=self._run, name=f"training-{self._ticket}", daemon=True)
             self._thread.start()
@@ -130,37 +142,38 @@ class TrainingRun:
             self._set(state="stopped", message="Cancelled while waiting for a free training slot.")
             return
         try:
+            self._running_since, self._finished_at = time.perf_counter(), None
             self._set(state="running")
-            self._running_since = time.perf_counter()
             self._fit()
             self._finish()
         except Exception as error:  # shown on the page instead of killing the thread silently
             self._set(state="failed", message=f"Training failed: {type(error).__name__}: {error}")
         finally:
+            self._finished_at = self._finished_at or time.perf_counter()
             if self._slots is not None:
                 self._slots.release(self._ticket)
 
     def _fit(self) -> None:
         import keras
 
-        x_train, y_train = self._training
         if not self._epochs:
             # Shuffling and dropout. Only on the first start: seeding TensorFlow also clears its kernel
             # cache, which made every Continue's first batches slow.
             seed_everything(self.config.seed)
-        self.model.fit(x_train, y_train, batch_size=self.config.batch_size, epochs=self._total_epochs,
-                       initial_epoch=len(self._epochs), shuffle=True, verbose=0,
-                       callbacks=[_progress_callback(keras, self)])
+        self._fit_model.fit(*self._training, batch_size=self.config.batch_size, epochs=self._total_epochs,
+                            initial_epoch=len(self._epochs), shuffle=True, verbose=0,
+                            callbacks=[_progress_callback(keras, self)])
 
     def _finish(self) -> None:
         with self._lock:
+            self._finished_at = time.perf_counter()
             if self._stopped_early and self._best_weights is not None:
                 self.model.set_weights(self._best_weights)
             if self._stop.is_set() and not self._stopped_early:
                 self._state, self._message = "stopped", "Stopped. The model keeps the weights trained so far."
             else:
                 self._state = "finished"
-                seconds = time.perf_counter() - self._running_since
+                seconds = self._elapsed()
                 count = len(self._epochs)
                 finished = f"Finished: {count} {'epoch' if count == 1 else 'epochs'} in {seconds:.0f} s."
                 self._message = (f"Early stopping: no lower validation loss for {self.config.patience} "
@@ -175,12 +188,22 @@ class TrainingRun:
                 setattr(self, f"_{name}", value)
 
     # Called by the callback, on the training thread.
-
     def _begin_epoch(self, epoch: int) -> None:
         with self._lock:
             self._epoch, self._batch = epoch + 1, 0
         self._epoch_start = time.perf_counter()
         self._epoch_samples, self._epoch_loss_sum, self._epoch_correct_sum = 0, 0.0, 0.0
+
+    def _begin_batch(self, batch: int) -> None:
+        """Set this batch's learning rate when it follows a schedule."""
+        if self.config.schedule == "constant":
+            return
+        step = (self._epoch - 1 - self._first_epoch) * self._batches_per_epoch + batch
+        steps = (self._total_epochs - self._first_epoch) * self._batches_per_epoch
+        rate = self.config.learning_rate_at(step, steps)
+        self._fit_model.optimizer.learning_rate = rate
+        with self._lock:
+            self._learning_rate = rate
 
     def _end_batch(self, batch: int, logs: dict) -> bool:
         """Record one batch; True when the run should stop now."""
@@ -225,10 +248,8 @@ class TrainingRun:
                 self._best_epoch = epoch + 1
                 if self.config.patience is not None:
                     self._best_weights = self.model.get_weights()
-            patience_over = (self.config.patience is not None and self._best_epoch is not None
-                             and epoch + 1 - self._best_epoch >= self.config.patience)
-            if patience_over:
-                self._stopped_early = True
+            self._stopped_early = (self.config.patience is not None and self._best_epoch is not None
+                                   and epoch + 1 - self._best_epoch >= self.config.patience)
             return self._stopped_early
 
 
@@ -243,15 +264,10 @@ def start_training(spec: models.Architecture | str, data: PreparedData, config: 
                    slots: TrainingSlots | None = None) -> TrainingRun:
     """Build ``spec`` from seeded weights, compile it, split off the validation data and start training.
 
-    The whole start of a Trainer run in one call: the starting weights depend
-    only on ``config.seed``, the validation set is the test set or the end of
-    the training examples (``config.validation_split``), and the run waits for
-    one of ``slots`` before it trains.
-
-    Raises
-    ------
-    ValueError
-        For an architecture :func:`cnn_core.models.describe` refuses, before anything is built.
+    The whole start of a Trainer run in one call: the starting weights depend only on ``config.seed``, the
+    validation set is the test set or the end of the training examples (``config.validation_split``), and
+    the run waits for one of ``slots`` before it trains. Raises ValueError for an architecture
+    :func:`cnn_core.models.describe` refuses, before anything is built.
     """
     seed_everything(config.seed)
     model = models.build_model(spec, num_classes=len(data.class_names))
@@ -269,6 +285,9 @@ def _progress_callback(keras, run: TrainingRun):
     class Progress(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
             run._begin_epoch(epoch)
+
+        def on_train_batch_begin(self, batch, logs=None):
+            run._begin_batch(batch)
 
         def on_train_batch_end(self, batch, logs=None):
             if run._end_batch(batch, logs):

@@ -44,6 +44,8 @@ class Snapshot:
     best_epoch: int | None  # lowest validation loss so far
     stopped_early: bool
     message: str
+    learning_rate: float = 0.0  # of the latest batch
+    elapsed_seconds: float = 0.0  # since this Train or Continue began running, up to its end
 
     @property
     def is_active(self) -> bool:

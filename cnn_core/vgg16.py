@@ -110,12 +110,7 @@ def preprocess(image_rgb_uint8: np.ndarray, mode: str = "center_crop") -> np.nda
 
 
 def deprocess(batch: np.ndarray) -> np.ndarray:
-    """Undo :func:`preprocess`: the RGB uint8 picture (224, 224, 3) VGG16 received.
-
-    Parameters
-    ----------
-    batch : ndarray of float32, shape (1, 224, 224, 3), BGR minus the ImageNet mean
-    """
+    """Undo :func:`preprocess`: from its (1, 224, 224, 3) float32 batch, the RGB uint8 (224, 224, 3) VGG16 saw."""
     bgr = np.asarray(batch, dtype=np.float32)[0] + np.array(IMAGENET_MEAN_BGR, dtype=np.float32)
     return images.round_to_uint8(bgr[:, :, ::-1])
 
@@ -193,32 +188,39 @@ def build_model(initializer: str = "glorot_uniform",
     return keras.Model(inputs, outputs, name="vgg16")
 
 
-def load_model(weights_path: str | os.PathLike | None = None) -> keras.Model:
-    """VGG16 with its ImageNet weights.
+def load_model(weights_path: str | os.PathLike | None = None, progress: downloads.Progress | None = None,
+               ) -> keras.Model:
+    """VGG16 with its ImageNet weights; ``progress(bytes_read, all_bytes)`` after each array read from the file.
 
-    The weights come from ``weights_path``, else from the file named by the
-    ``VGG16_WEIGHTS`` environment variable, else from Keras' download (about
-    528 MB, once, cached in ``~/.keras/models``, checked against its hash).
+    The weights come from ``weights_path``, else from :func:`weights_file`: the
+    file named by the ``VGG16_WEIGHTS`` environment variable, else Keras' copy
+    in ``~/.keras/models``, downloaded once (about 528 MB, checked against its hash).
     Each array is read from the file as its layer is built and becomes that
     layer's variable, which keeps the peak and the settled memory well below
     those of ``keras.applications.VGG16`` (see :func:`_read_legacy_weights`).
 
-    Raises
-    ------
-    WeightsUnavailableError
-        When the file is missing or the download fails (for example offline),
-        with what to do about it.
+    Raises WeightsUnavailableError when the file is missing or the download
+    fails (for example offline), with what to do about it.
     """
     import h5py
 
-    path = weights_path or os.environ.get(WEIGHTS_ENV_VAR) or _download_weights()
+    done = [0]
+
+    def read(file, layer_name: str, index: int, shape: tuple[int, ...]) -> np.ndarray:
+        array = _read_legacy_weights(file, layer_name, index, shape)
+        done[0] += array.nbytes
+        if progress is not None:
+            progress(done[0], 4 * TOTAL_PARAMETERS)
+        return array
+
+    path = weights_path or weights_file()
     if not Path(path).is_file():
         raise WeightsUnavailableError(f"No VGG16 weights file at {str(path)!r}. Set {WEIGHTS_ENV_VAR} to the path "
                                       f"of {WEIGHTS_FILE_NAME}.")
     try:
         with h5py.File(path, "r") as file:
             if "layer_names" in file.attrs:
-                return build_model(initial_weights=functools.partial(_read_legacy_weights, file))
+                return build_model(initial_weights=functools.partial(read, file))
         model = build_model(initializer="zeros")  # another layout: Keras' own loader overwrites every array
         model.load_weights(path)
         return model
@@ -245,12 +247,17 @@ def _read_legacy_weights(file, layer_name: str, index: int, shape: tuple[int, ..
     return dataset[()]
 
 
-def _download_weights() -> str:
-    import keras
+def weights_file(progress: downloads.Progress | None = None) -> str:
+    """The weights file: ``VGG16_WEIGHTS``, else Keras' cached copy, else downloaded there with ``progress``.
 
+    Raises WeightsUnavailableError when the download fails, saying what to do offline.
+    """
+    cached = downloads.keras_cache("models") / WEIGHTS_FILE_NAME
+    if os.environ.get(WEIGHTS_ENV_VAR) or cached.is_file():
+        return os.environ.get(WEIGHTS_ENV_VAR) or str(cached)
     try:
-        return keras.utils.get_file(WEIGHTS_FILE_NAME, WEIGHTS_URL, cache_subdir="models", file_hash=WEIGHTS_FILE_HASH)
-    except Exception as error:  # No network, a proxy, a full disk...
+        return str(downloads.download(WEIGHTS_URL, cached, progress, WEIGHTS_FILE_HASH))
+    except (OSError, ValueError) as error:  # no network, a proxy, a full disk, a damaged file
         raise WeightsUnavailableError(
             f"The VGG16 ImageNet weights (about 528 MB) could not be downloaded: {downloads.download_problem(error)}. "
             f"On a machine with internet access, download {WEIGHTS_URL} and set the {WEIGHTS_ENV_VAR} "
@@ -259,22 +266,17 @@ def _download_weights() -> str:
 
 
 class Classifier:
-    """VGG16 shared by every session of a server: one call into the model at a time.
-
-    Parameters
-    ----------
-    model : keras.Model
-        VGG16 as :func:`load_model` or :func:`build_model` returns it.
-    """
+    """VGG16 (``model``, as :func:`load_model` returns it) shared by every session: one call at a time."""
 
     def __init__(self, model: keras.Model) -> None:
         self.model = model
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, weights_path: str | os.PathLike | None = None) -> "Classifier":
+    def load(cls, weights_path: str | os.PathLike | None = None, progress: downloads.Progress | None = None,
+             ) -> "Classifier":
         """:func:`load_model`, then one prediction so the first real one is not slow."""
-        classifier = cls(load_model(weights_path))
+        classifier = cls(load_model(weights_path, progress))
         classifier.predict(np.zeros((1, *VGG16_INPUT_SIZE, 3), np.float32))
         return classifier
 

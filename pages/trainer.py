@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from cnn_core import datasets, models
+from cnn_core import datasets, models, recipes
 from ui import image_picker, streamlit_adjustments, url_settings
+from ui.megabyte_bar import MegabyteBar
 from ui.text import plain
 from ui.trainer import (
     architecture,
@@ -31,7 +32,7 @@ link = url_settings.UrlSettings("trainer", controls.LINKED_SETTINGS)
 with st.sidebar:
     data_settings = controls.data_settings(link)
     try:
-        config = controls.training_settings(link)
+        config = controls.training_settings(link, data_settings.name)
     except ValueError as error:
         st.error(str(error))
         st.stop()
@@ -44,7 +45,11 @@ link.publish({handover.RUN_PARAMETER: trained.run_token} if trained and trained.
 link.show_notes()
 
 try:
-    with st.spinner("Loading the dataset (the first time, Keras downloads it: about 30 MB)…"):
+    if data_settings.data_dir is None:
+        download = MegabyteBar(f"Downloading {controls.DATASET_LABELS[data_settings.name]}")
+        datasets.download_dataset(data_settings.name, download.update_part)
+        download.close()
+    with st.spinner(f"Reading {controls.DATASET_LABELS[data_settings.name]}: 70,000 pictures…"):
         data = session.load_data(data_settings.name, data_settings.train_size, data_settings.data_dir)
 except (datasets.DatasetUnavailableError, ValueError) as error:
     st.error(controls.describe_dataset_error(error, data_settings.name))
@@ -56,7 +61,7 @@ try:
         spec = controls.custom_architecture()
     else:
         spec = models.PRESETS[preset]
-        st.caption(spec.description)
+        st.caption(f"{spec.description} {recipes.RECIPES[preset].summary()}")
     architecture.architecture_section(spec)
 except ValueError as error:
     st.error(f"This architecture cannot be trained: {error}")
@@ -84,9 +89,9 @@ elif section == SECTIONS[1]:
 elif section == SECTIONS[2]:
     inside_image.inside_section(trained, data)
 elif section == SECTIONS[3]:
-    picked = image_picker.pick_image("trainer")
+    picked = image_picker.pick_image("trainer", samples=image_picker.TRAINER_SAMPLES[trained.data_name])
     if picked is not None:
-        own_image.own_image_section(trained, picked)
+        own_image.own_image_section(trained, data, picked)
 else:
     saving.save_section(trained)
     if trained.spec == spec:

@@ -6,6 +6,7 @@ from cnn_core import vgg16
 from ui import image_picker, streamlit_adjustments
 from ui.classifier import sections
 from ui.classifier import state_keys as keys
+from ui.megabyte_bar import MegabyteBar
 from ui.text import plain
 
 streamlit_adjustments.require_app_entry_point()
@@ -24,8 +25,13 @@ with st.sidebar:
                          "squash keeps everything but distorts shapes.")
 
 try:
-    with st.spinner("Loading VGG16. The first time, Keras downloads its ImageNet weights (about 528 MB)…"):
-        sections.load_classifier()
+    download = MegabyteBar("Downloading VGG16's ImageNet weights")
+    vgg16.weights_file(download.update)
+    download.close()
+    loading = MegabyteBar(f"Loading VGG16's {vgg16.TOTAL_PARAMETERS:,} weights into memory (once for everyone)")
+    with st.spinner("Waiting for VGG16, which another visitor's page is loading…"):
+        sections.load_classifier(loading.update)
+    loading.close()
 except vgg16.WeightsUnavailableError as error:
     st.error(str(error))
     st.stop()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cnn_core import recipes
+
 #: The app's root element once Streamlit has finished a script run.
 SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
 #: The VGG16 page's timing line, shown under a photo's top 5 once it is classified.
@@ -52,10 +54,10 @@ def move_slider(page, label: str, value: int, start: int) -> None:
 
 
 def open_trainer(page, server_url: str, epochs: int) -> None:
-    """Open the Trainer, set the epochs and press Train (the default preset, 5 epochs by default)."""
+    """Open the Trainer, set the epochs and press Train (the default preset and its recipe otherwise)."""
     page.goto(f"{server_url}/trainer")
-    page.get_by_text("94,154 parameters in total").wait_for(timeout=120_000)
+    page.get_by_text("542,230 parameters in total").wait_for(timeout=120_000)
     settle(page)
-    move_slider(page, "Epochs", epochs, start=5)
+    move_slider(page, "Epochs", epochs, start=recipes.DEFAULT_RECIPE.config.epochs)
     settle(page)
     page.get_by_role("button", name="Train a new model").click()

@@ -108,7 +108,7 @@ def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url
 def test_trainer_trains_to_the_end_and_shows_curves_and_the_confusion_matrix(page, server_url):
     open_trainer(page, server_url, epochs=2)
     page.get_by_text("examples per second").first.wait_for()
-    page.get_by_text("Test accuracy").wait_for(timeout=300_000)
+    page.get_by_text("Test accuracy", exact=True).wait_for(timeout=300_000)
     settle(page)
     assert page.locator(".js-plotly-plot .annotation-text", has_text="Loss").count() == 1  # the curves
     assert page.locator("[data-testid='stDataFrame']").count() >= 2  # the architecture and the confusion matrix
@@ -139,7 +139,7 @@ def test_a_shared_playground_link_opens_its_settings_and_the_address_bar_follows
     page.wait_for_url(re.compile(r"filter_playground\?(.*&)?stride=3"))
     assert "kernel=mean" in page.url
     page.locator("[data-testid='stSidebarNav']").get_by_text("Trainer").click()
-    page.get_by_text("94,154 parameters in total").wait_for(timeout=120_000)
+    page.get_by_text("542,230 parameters in total").wait_for(timeout=120_000)
     settle(page)
     assert page.get_by_text("not a setting of this page").count() == 0  # the Playground's link stays behind
     assert_no_exception(page)

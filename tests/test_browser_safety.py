@@ -27,7 +27,7 @@ def test_saving_under_the_name_of_every_shipped_file_leaves_each_file_unchanged(
     assert not any(path.exists() for path in created), "left over from an earlier run: delete them first"
     try:
         open_trainer(page, server_url, epochs=1)
-        page.get_by_text("Test accuracy").wait_for(timeout=300_000)
+        page.get_by_text("Test accuracy", exact=True).wait_for(timeout=300_000)
         settle(page)
         page.get_by_role("radio", name="Save and code").click()
         name_box = page.get_by_role("textbox", name="Model name")

@@ -5,7 +5,7 @@ import gzip
 import numpy as np
 import pytest
 
-from cnn_core import datasets
+from cnn_core import datasets, own_photos
 from tests.conftest import learnable_images, write_dataset
 
 
@@ -102,24 +102,38 @@ def test_an_unknown_dataset_name_is_refused():
         datasets.load_dataset("cifar10")
 
 
-def test_without_a_folder_an_offline_download_failure_explains_cnn_data_dir(monkeypatch):
-    import keras
+def test_without_a_folder_an_offline_download_failure_explains_cnn_data_dir(monkeypatch, tmp_path):
+    import socket
+    import urllib.error
+    import urllib.request
 
-    def offline():
-        raise OSError("Name or service not known")
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
 
-    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
-    with pytest.raises(datasets.DatasetUnavailableError, match="CNN_DATA_DIR"):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(datasets.DatasetUnavailableError, match="cannot look up the download server's address.*"
+                                                              "CNN_DATA_DIR"):
         datasets.load_dataset("fashion_mnist")
 
 
-def test_without_a_folder_keras_loaders_are_used(monkeypatch):
-    import keras
-
+def test_without_a_folder_mnist_is_read_from_keras_cached_npz(monkeypatch, tmp_path):
     images, labels = learnable_images(12)
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: ((images, labels), (images[:4], labels[:4])))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    np.savez(tmp_path / "datasets" / "mnist.npz", x_train=images, y_train=labels, x_test=images[:4],
+             y_test=labels[:4])
     (x_train, _), (x_test, _), _ = datasets.load_dataset("mnist")
     assert len(x_train) == 12 and len(x_test) == 4
+    np.testing.assert_array_equal(x_train, images)
+
+
+def test_a_damaged_cached_copy_says_to_delete_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "mnist.npz").write_bytes(b"not an archive")
+    with pytest.raises(ValueError, match="Keras' copy of mnist in .* is damaged .*delete it to download it again"):
+        datasets.load_dataset("mnist")
 
 
 def test_write_idx_refuses_arrays_that_are_not_uint8(tmp_path):
@@ -151,7 +165,7 @@ def test_subset_pairs_images_with_their_own_labels():
 def test_photo_to_sample_inverts_a_dark_item_on_a_light_background_and_centres_it():
     photo = np.full((300, 200, 3), 240, np.uint8)
     photo[20:120, 10:60] = 30  # a dark item in the top-left corner
-    sample = datasets.photo_to_sample(photo)
+    sample = own_photos.photo_to_sample(photo)
     assert sample.shape == (28, 28) and sample.dtype == np.uint8
     rows, cols = np.nonzero(sample > 128)
     assert (rows.min(), rows.max() + 1) == (4, 24)  # 20 pixels tall, centred
@@ -160,4 +174,4 @@ def test_photo_to_sample_inverts_a_dark_item_on_a_light_background_and_centres_i
 
 
 def test_photo_to_sample_of_a_blank_photo_is_all_black():
-    assert not datasets.photo_to_sample(np.full((50, 50, 3), 200, np.uint8)).any()
+    assert not own_photos.photo_to_sample(np.full((50, 50, 3), 200, np.uint8)).any()

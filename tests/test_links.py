@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from cnn_core import recipes
 from tests.conftest import APP_PATH, APP_TIMEOUT_S, write_dataset
 
 PLAYGROUND = "pages/filter_playground.py"
@@ -147,15 +148,17 @@ def test_the_note_goes_once_the_person_changes_a_setting():
 
 # ----- Trainer -----
 
-TRAINER_LINK = {"train_size": "5000", "preset": "one_conv", "epochs": "12", "batch_size": "128",
-                "optimizer": "sgd", "learning_rate": "0.01", "validation": "test", "early_stopping": "true",
-                "patience": "3", "seed": "7"}
+DEFAULT_EPOCHS = recipes.DEFAULT_RECIPE.config.epochs
+TRAINER_LINK = {"train_size": "5000", "preset": "three_conv", "epochs": "12", "batch_size": "128",
+                "optimizer": "sgd", "learning_rate": "0.01", "schedule": "constant", "augment": "true",
+                "validation": "test", "early_stopping": "true", "patience": "3", "seed": "7"}
 
 
 def test_without_a_link_the_trainer_opens_on_its_defaults_and_a_clean_url(trainer_data):
     app = _open(TRAINER)
     assert not app.exception and _notes(app) == ""
-    assert app.slider(key="trainer_epochs").value == 5 and app.selectbox(key="trainer_preset").value == "three_conv"
+    assert app.slider(key="trainer_epochs").value == DEFAULT_EPOCHS
+    assert app.selectbox(key="trainer_preset").value == "one_conv"
     assert dict(app.query_params) == {}
 
 
@@ -163,12 +166,13 @@ def test_a_trainer_link_opens_exactly_its_settings(trainer_data):
     app = _open(TRAINER, **TRAINER_LINK)
     assert not app.exception and _notes(app) == ""
     assert app.selectbox(key="trainer_train_size").value == "5,000 (seconds per epoch)"
-    assert app.selectbox(key="trainer_preset").value == "one_conv"
-    assert "542,230 parameters" in " ".join(element.value for element in [*app.caption, *app.markdown])
+    assert app.selectbox(key="trainer_preset").value == "three_conv"
+    assert "94,154 parameters" in " ".join(element.value for element in [*app.caption, *app.markdown])
     assert app.slider(key="trainer_epochs").value == 12
     assert app.select_slider(key="trainer_batch_size").value == 128
     assert app.selectbox(key="trainer_optimizer").value == "sgd"
     assert app.select_slider(key="trainer_learning_rate").value == 0.01
+    assert app.radio(key="trainer_schedule").value == "constant" and app.checkbox(key="trainer_augment").value
     assert app.radio(key="trainer_validation").value == "Test set"
     assert app.checkbox(key="trainer_early_stopping").value is True
     assert app.slider(key="trainer_patience").value == 3 and app.number_input(key="trainer_seed").value == 7
@@ -179,19 +183,21 @@ def test_a_trainer_link_opens_exactly_its_settings(trainer_data):
     ("epochs", "0", "a whole number from 1 to 50 is needed"),
     ("batch_size", "100", "one of 16, 32, 64, 128, 256, 512 is needed"),
     ("learning_rate", "fast", "one of 0.0001, 0.0003, 0.001"),
+    ("schedule", "linear", "one of cosine, constant is needed"),
+    ("augment", "maybe", "true or false is needed"),
     ("seed", "-1", "a whole number from 0 to 2147483647 is needed"),
     ("dataset", "cifar10", "one of fashion_mnist, mnist is needed"),
 ])
 def test_an_invalid_trainer_value_falls_back_to_the_default_with_a_note(trainer_data, name, value, reason):
     app = _open(TRAINER, **{name: value})
     assert not app.exception
-    assert app.slider(key="trainer_epochs").value == 5 and app.number_input(key="trainer_seed").value == 0
+    assert app.slider(key="trainer_epochs").value == DEFAULT_EPOCHS and app.number_input(key="trainer_seed").value == 0
     assert f"{name}='{value}' ({reason}" in _notes(app).replace("\\", "")
 
 
 def test_a_hostile_trainer_value_is_refused_and_quoted_as_text(trainer_data):
     app = _open(TRAINER, preset="<img src=x onerror=alert(1)>", optimizer="__import__('os')")
-    assert not app.exception and app.selectbox(key="trainer_preset").value == "three_conv"
+    assert not app.exception and app.selectbox(key="trainer_preset").value == "one_conv"
     note = _notes(app)
     assert r"preset='\<img src=x onerror=alert" in note and "__import__" in note.replace("\\", "")
     assert dict(app.query_params) == {}

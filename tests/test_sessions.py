@@ -43,7 +43,7 @@ def test_closing_a_training_tab_lets_the_queued_training_start(browser, one_plac
         assert re.search(r"[?&]run=[\w-]{20,}", address), address
         first_context.close()
         # Running, or already done: one short epoch can start and end between two redraws of the queued page.
-        started = second.get_by_text("examples per second").or_(second.get_by_text("Test accuracy"))
+        started = second.get_by_text("examples per second").or_(second.get_by_text("Test accuracy", exact=True))
         started.first.wait_for(timeout=session_watch.GRACE_SECONDS * 1000 + 120_000)
 
         # It started because the closed tab's training was stopped for it, not because that one ended: the

@@ -41,13 +41,91 @@ def _train_to_the_end(page, epochs: int = 2):
 def test_page_shows_the_default_architecture_with_its_parameter_count(trainer):
     assert not trainer.exception
     table = trainer.dataframe[0].value
-    assert list(table["layer"])[:2] == ["conv_1", "pool_1"] and int(table["parameters"].sum()) == 94_154
-    assert "94,154 parameters" in _text(trainer)
+    assert list(table["layer"])[:2] == ["conv_1", "pool_1"] and int(table["parameters"].sum()) == 542_230
+    assert "542,230 parameters" in _text(trainer)
 
 
-def test_one_conv_preset_shows_its_parameter_count(trainer):
-    page = trainer.selectbox(key="trainer_preset").set_value("one_conv").run()
-    assert "542,230 parameters" in _text(page)
+def test_three_conv_preset_shows_its_parameter_count(trainer):
+    page = trainer.selectbox(key="trainer_preset").set_value("three_conv").run()
+    assert "94,154 parameters" in _text(page)
+    assert int(page.dataframe[0].value["parameters"].sum()) == 94_154
+
+
+def _sidebar_settings(page) -> dict:
+    return {"train_size": page.selectbox(key="trainer_train_size").value,
+            "epochs": page.slider(key="trainer_epochs").value,
+            "batch_size": page.select_slider(key="trainer_batch_size").value,
+            "optimizer": page.selectbox(key="trainer_optimizer").value,
+            "learning_rate": page.select_slider(key="trainer_learning_rate").value,
+            "schedule": page.radio(key="trainer_schedule").value,
+            "augment": page.checkbox(key="trainer_augment").value,
+            "validation": page.radio(key="trainer_validation").value}
+
+
+def _recipe_settings(preset: str) -> dict:
+    from cnn_core import recipes
+
+    recipe = recipes.RECIPES[preset]
+    config = recipe.config
+    return {"train_size": "All 60,000" if recipe.train_size is None else f"{recipe.train_size:,}",
+            "epochs": config.epochs, "batch_size": config.batch_size, "optimizer": config.optimizer,
+            "learning_rate": config.learning_rate, "schedule": config.schedule,
+            "augment": config.augmentation != "none", "validation": "10 % of the training examples"}
+
+
+def test_a_fresh_page_starts_from_the_default_presets_recipe(trainer):
+    from cnn_core import models
+
+    assert trainer.selectbox(key="trainer_preset").value == models.DEFAULT_PRESET
+    assert _sidebar_settings(trainer) == _recipe_settings(models.DEFAULT_PRESET)
+
+
+@pytest.mark.parametrize("preset", ["modern", "three_conv"])
+def test_picking_a_preset_sets_the_training_settings_it_was_measured_with(trainer, preset):
+    page = trainer.slider(key="trainer_epochs").set_value(1).run()
+    page = page.selectbox(key="trainer_preset").set_value(preset).run()
+    assert not page.exception
+    assert _sidebar_settings(page) == _recipe_settings(preset)
+
+
+def test_building_your_own_keeps_the_training_settings(trainer):
+    page = trainer.slider(key="trainer_epochs").set_value(7).run()
+    page = page.selectbox(key="trainer_preset").set_value("custom").run()
+    assert page.slider(key="trainer_epochs").value == 7
+
+
+def test_the_chosen_schedule_and_augmentation_reach_the_run(trainer):
+    page = trainer.radio(key="trainer_schedule").set_value("constant").run()
+    page = page.checkbox(key="trainer_augment").check().run()
+    assert "Shifts and left-right flips." in _text(page)
+    page = _train_to_the_end(page, epochs=1)
+    config = page.session_state["trainer_session"].run.config
+    assert (config.schedule, config.augmentation) == ("constant", "shifts_and_flips")
+
+
+def test_digits_are_augmented_without_flips(trainer, tmp_path):
+    write_dataset(tmp_path / "mnist", count=200)
+    page = trainer.radio(key="trainer_dataset").set_value("mnist").run()
+    page = page.checkbox(key="trainer_augment").check().run()
+    assert "Shifts only: a flipped digit can be another digit." in _text(page)
+    page = _train_to_the_end(page, epochs=1)
+    assert page.session_state["trainer_session"].run.config.augmentation == "shifts"
+
+
+def test_a_photo_unlike_the_training_pictures_is_flagged_and_the_check_explained(trainer):
+    page = _train_to_the_end(trainer, epochs=1)
+    page = page.segmented_control(key="trainer_section").set_value("Your own image").run()
+    page = page.selectbox(key="trainer_sample").set_value("Coffee cup (not clothing)").run()
+    assert not page.exception
+    assert any("unlike the ones the model learned from" in warning.value for warning in page.warning)
+    assert "closest of 2,000 training pictures (cosine distance" in _text(page)
+
+
+def test_the_trainers_samples_follow_the_dataset(trainer):
+    page = _train_to_the_end(trainer, epochs=1)
+    page = page.segmented_control(key="trainer_section").set_value("Your own image").run()
+    options = page.selectbox(key="trainer_sample").options
+    assert "Drawn T-shirt" in options and "7 in a handwriting font" not in options
 
 
 def test_an_impossible_custom_architecture_is_refused_naming_the_layer(trainer):

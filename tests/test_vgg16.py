@@ -5,6 +5,10 @@ weights of Keras' own VGG16(weights=None) in the legacy HDF5 layout of the
 official file and load them back through the app's code path.
 """
 
+import socket
+import urllib.error
+import urllib.request
+
 import numpy as np
 import pytest
 
@@ -149,13 +153,13 @@ def test_a_failed_download_is_named_in_words(message, words):
     assert words in downloads.download_problem(Exception(message))
 
 
-def test_offline_download_failure_explains_the_local_file_option(monkeypatch):
+def test_offline_download_failure_explains_the_local_file_option(monkeypatch, tmp_path):
     def no_network(*args, **kwargs):
-        raise Exception("URL fetch failure on https://storage.googleapis.com: None -- [Errno -3] Temporary failure "
-                        "in name resolution")
+        raise urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))
 
     monkeypatch.delenv(vgg16.WEIGHTS_ENV_VAR, raising=False)
-    monkeypatch.setattr(keras.utils, "get_file", no_network)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
     with pytest.raises(vgg16.WeightsUnavailableError, match="could not be downloaded.*set the VGG16_WEIGHTS") as caught:
         vgg16.load_model()
     assert "could not be downloaded: this machine cannot look up the download server's address" in str(caught.value)
@@ -240,3 +244,11 @@ def test_top_k_of_a_real_prediction_sums_to_at_most_one(loaded_model):
 def test_top_k_refuses_bad_arguments(probabilities, k, message):
     with pytest.raises(ValueError, match=message):
         vgg16.top_k(probabilities, k)
+
+
+def test_loading_reports_every_megabyte_read(weights_file):
+    seen = []
+    vgg16.load_model(weights_file, progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) == 32  # a kernel and a bias for each of the 16 weight layers
+    assert seen[-1] == (4 * vgg16.TOTAL_PARAMETERS, 4 * vgg16.TOTAL_PARAMETERS)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +15,17 @@ from ui.url_settings import Start, UrlSettings
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 SAMPLES = {"Cat": "cat.jpg", "Coffee cup": "coffee.jpg", "Astronaut": "astronaut.jpg", "Rocket launch": "rocket.jpg"}
-#: How a sample photo is named in a page link: its file name without the extension.
-SAMPLE_TOKENS = {label: Path(file_name).stem for label, file_name in SAMPLES.items()}
+#: Pictures to try on a Trainer model, by dataset: drawings of its classes (or written digits), and a coffee cup
+#: that is none of them.
+TRAINER_SAMPLES = {
+    "fashion_mnist": {"Drawn T-shirt": "drawn_tshirt.png", "Drawn jeans": "drawn_jeans.png",
+                      "Drawn dress": "drawn_dress.png", "Drawn coat": "drawn_coat.png",
+                      "Drawn sandal": "drawn_sandal.png", "Drawn sneaker": "drawn_sneaker.png",
+                      "Drawn handbag": "drawn_handbag.png", "Drawn boot": "drawn_boot.png",
+                      "Coffee cup (not clothing)": "coffee.jpg"},
+    "mnist": {"2 in a handwriting font": "written_2.jpg", "5 in a handwriting font": "written_5.jpg",
+              "7 in a handwriting font": "written_7.jpg", "Coffee cup (not a digit)": "coffee.jpg"},
+}
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
 #: Photos are downsized to this longest side so every control answers at once.
 MAX_SIDE = 1024
@@ -45,25 +54,28 @@ def decode(content_id: str, _read: Callable[[], bytes], _wait: bool = True) -> t
     return images.load_image(data, max_side=MAX_SIDE, wait=_wait), images.image_size(data)
 
 
-def _sample(label: str) -> tuple[str, str, Callable[[], bytes]]:
+def _sample(label: str, samples: Mapping[str, str] = SAMPLES) -> tuple[str, str, Callable[[], bytes]]:
     """(name, content id, reader) of a bundled sample photo."""
-    return label, f"sample:{SAMPLES[label]}", (SAMPLES_DIR / SAMPLES[label]).read_bytes
+    return label, f"sample:{samples[label]}", (SAMPLES_DIR / samples[label]).read_bytes
 
 
-def pick_image(key: str, link: UrlSettings | None = None) -> PickedImage | None:
+def pick_image(key: str, link: UrlSettings | None = None, samples: Mapping[str, str] = SAMPLES) -> PickedImage | None:
     """Widgets to choose a photo; returns None (with a message shown) until there is one.
 
-    With ``link``, the sample photo is one of the page's URL settings (``photo=cat``).
+    ``samples`` maps a label to a file of ``assets/samples``; the first is the default. With ``link``,
+    the sample photo is one of the page's URL settings (``photo=cat``).
     """
     source = st.radio("Image source", SOURCES, horizontal=True, key=f"{key}_source",
                       help="Start with a bundled photo, upload your own, or take one with your camera.")
     if source == "Sample photo":
         sample_key = f"{key}_sample"
-        start = (link.choice("photo", sample_key, list(SAMPLES), "Cat", SAMPLE_TOKENS) if link
-                 else Start("Cat", sample_key))
-        label = st.selectbox("Sample photo", list(SAMPLES), **start.as_index(SAMPLES),
-                             help="Freely licensed photos bundled with the app (see assets/samples).")
-        return _decode_or_report(*_sample(label))
+        first = next(iter(samples))
+        tokens = {label: Path(file_name).stem for label, file_name in samples.items()}
+        start = (link.choice("photo", sample_key, list(samples), first, tokens) if link
+                 else Start(first, sample_key))
+        label = st.selectbox("Sample photo", list(samples), **start.as_index(samples),
+                             help="Freely licensed pictures bundled with the app (see assets/samples).")
+        return _decode_or_report(*_sample(label, samples))
     if source == "Upload":
         file = st.file_uploader("Upload a photo", type=UPLOAD_TYPES, key=f"{key}_upload",
                                 help="PNG, JPEG, WebP, BMP, GIF or TIFF. Large photos are downsized to "

@@ -8,27 +8,33 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from cnn_core import datasets, models, training
+from cnn_core import augmentation, datasets, models, recipes, training
 from ui.trainer import state_keys as keys
 from ui.url_settings import UrlSettings
 
 DATASET_LABELS = {"fashion_mnist": "Fashion-MNIST (clothes)", "mnist": "MNIST (handwritten digits)"}
 TRAIN_SIZES = {"5,000 (seconds per epoch)": 5_000, "10,000": 10_000, "30,000": 30_000, "All 60,000": None}
 CUSTOM = "custom"
-PRESET_LABELS = {"three_conv": "Three conv layers (94,154 parameters)", "one_conv": "One conv layer (542,230)",
-                 "modern": "Modern: batch norm and dropout", CUSTOM: "Build your own"}
+PRESET_LABELS = {"one_conv": "One conv layer (542,230 parameters, an article's model): quick",
+                 "three_conv": "Three conv layers (94,154 parameters, an article's model)",
+                 "modern": "Best: two conv blocks with batch norm and dropout (422,026)", CUSTOM: "Build your own"}
 #: How each choice is written in a page link.
 TRAIN_SIZE_TOKENS = dict(zip(TRAIN_SIZES, ("5000", "10000", "30000", "60000")))
 VALIDATION_CHOICES = {"10 % of the training examples": "split", "Test set": "test"}
+SCHEDULE_LABELS = {"cosine": "Falls to zero (cosine)", "constant": "Constant"}
+#: The augmentation the "Augment" box turns on for each dataset: a flipped digit is often another digit.
+AUGMENTATION_OF = {"fashion_mnist": "shifts_and_flips", "mnist": "shifts"}
 #: The sentence the page shows wherever a test figure comes from a model validated on the test set.
 OPTIMISTIC_TEST = ("Validated on the test set: those same images decided when training stopped and which epoch's "
                    "weights were kept (and the curves a person tunes by), so this test accuracy is optimistic.")
 BATCH_SIZES = [16, 32, 64, 128, 256, 512]
-LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
+LEARNING_RATES = [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 1e-1]
 OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD with momentum 0.9", "rmsprop": "RMSprop"}
 #: Every setting a Trainer link can hold (patience is used only with early stopping).
 LINKED_SETTINGS = ("dataset", "train_size", "preset", "epochs", "batch_size", "optimizer", "learning_rate",
-                   "validation", "early_stopping", "patience", "seed")
+                   "schedule", "augment", "validation", "early_stopping", "patience", "seed")
+#: What a fresh page starts from: the default preset's recipe.
+_DEFAULT = recipes.DEFAULT_RECIPE
 BLOCK_COLUMNS = ["filters", "kernel size", "stride", "padding", "batch norm", "pooling", "pool size", "dropout"]
 
 
@@ -44,7 +50,8 @@ def data_settings(link: UrlSettings) -> DataSettings:
     start = link.choice("dataset", keys.DATASET, list(DATASET_LABELS), "fashion_mnist")
     name = st.radio("Dataset", list(DATASET_LABELS), format_func=DATASET_LABELS.get, **start.as_index(DATASET_LABELS),
                     help="28 × 28 grayscale pictures in 10 classes: 60,000 to learn from and 10,000 to test on.")
-    start = link.choice("train_size", keys.TRAIN_SIZE, list(TRAIN_SIZES), "10,000", TRAIN_SIZE_TOKENS)
+    start = link.choice("train_size", keys.TRAIN_SIZE, list(TRAIN_SIZES), _size_label(_DEFAULT.train_size),
+                        TRAIN_SIZE_TOKENS)
     size_label = st.selectbox("Training examples", list(TRAIN_SIZES), **start.as_index(TRAIN_SIZES),
                               help="Fewer examples train faster but learn less. The same share of each class "
                                    "is kept.")
@@ -54,8 +61,30 @@ def data_settings(link: UrlSettings) -> DataSettings:
 def architecture_choice(link: UrlSettings) -> str:
     start = link.choice("preset", keys.PRESET, list(PRESET_LABELS), models.DEFAULT_PRESET)
     return st.selectbox("Architecture", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
-                        **start.as_index(PRESET_LABELS),
-                        help="Start with a preset, or build your own layer by layer.")
+                        **start.as_index(PRESET_LABELS), on_change=_apply_recipe,
+                        help="Start with a preset, or build your own layer by layer. Picking a preset also sets "
+                             "the training settings it was measured with (in the sidebar); change any of them.")
+
+
+def _apply_recipe() -> None:
+    """Set the sidebar to the picked preset's measured recipe (runs before the page, when the preset changes)."""
+    recipe = recipes.RECIPES.get(st.session_state[keys.PRESET])
+    if recipe is None:
+        return
+    config = recipe.config
+    st.session_state.update({
+        keys.TRAIN_SIZE: _size_label(recipe.train_size), keys.EPOCHS: config.epochs,
+        keys.BATCH_SIZE: config.batch_size, keys.OPTIMIZER: config.optimizer,
+        keys.LEARNING_RATE: config.learning_rate, keys.SCHEDULE: config.schedule,
+        keys.AUGMENT: config.augmentation != "none", keys.VALIDATION: _validation_label(config.validation_split)})
+
+
+def _size_label(train_size: int | None) -> str:
+    return next(label for label, size in TRAIN_SIZES.items() if size == train_size)
+
+
+def _validation_label(validation_split: float) -> str:
+    return "Test set" if validation_split == 0 else "10 % of the training examples"
 
 
 def custom_architecture() -> models.Architecture:
@@ -109,25 +138,42 @@ def _units(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in parts)
 
 
-def training_settings(link: UrlSettings) -> training.TrainingConfig:
+def training_settings(link: UrlSettings, dataset: str) -> training.TrainingConfig:
     st.header("Training")
-    epochs = st.slider("Epochs", 1, 50, **link.whole_number("epochs", keys.EPOCHS, 1, 50, 5).as_value(),
+    epochs = st.slider("Epochs", 1, 50,
+                       **link.whole_number("epochs", keys.EPOCHS, 1, 50, _DEFAULT.config.epochs).as_value(),
                        help="How many times the model sees every training example.")
-    batch_size = st.select_slider("Batch size", BATCH_SIZES,
-                                  **link.choice("batch_size", keys.BATCH_SIZE, BATCH_SIZES, 64).as_value(),
+    start = link.choice("batch_size", keys.BATCH_SIZE, BATCH_SIZES, _DEFAULT.config.batch_size)
+    batch_size = st.select_slider("Batch size", BATCH_SIZES, **start.as_value(),
                                   help="Examples per weight update. Larger batches are faster per epoch but "
                                        "update the weights less often.")
-    start = link.choice("optimizer", keys.OPTIMIZER, list(OPTIMIZER_LABELS), "adam")
+    start = link.choice("optimizer", keys.OPTIMIZER, list(OPTIMIZER_LABELS), _DEFAULT.config.optimizer)
     optimizer = st.selectbox("Optimizer", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
                              **start.as_index(OPTIMIZER_LABELS),
                              help="The rule that turns gradients into weight updates.")
     rate_tokens = {rate: f"{rate:g}" for rate in LEARNING_RATES}
-    start = link.choice("learning_rate", keys.LEARNING_RATE, LEARNING_RATES, 1e-3, rate_tokens)
+    start = link.choice("learning_rate", keys.LEARNING_RATE, LEARNING_RATES, _DEFAULT.config.learning_rate,
+                        rate_tokens)
     learning_rate = st.select_slider("Learning rate", LEARNING_RATES, **start.as_value(), format_func=rate_tokens.get,
                                      help="How big each update step is. Too large and the loss jumps around; "
                                           "too small and learning crawls.")
-    start = link.choice("validation", keys.VALIDATION, list(VALIDATION_CHOICES), "10 % of the training examples",
-                        VALIDATION_CHOICES)
+    start = link.choice("schedule", keys.SCHEDULE, list(SCHEDULE_LABELS), _DEFAULT.config.schedule)
+    schedule = st.radio("Learning rate during training", list(SCHEDULE_LABELS), format_func=SCHEDULE_LABELS.get,
+                        **start.as_index(SCHEDULE_LABELS), horizontal=True,
+                        help="Falls to zero: big steps first to learn fast, then ever smaller ones to settle into a "
+                             "good minimum; it falls batch by batch along half a cosine wave over the run's "
+                             "epochs (a Continue starts a new fall). Constant: the same step throughout.")
+    augment = st.checkbox("Augment the training pictures",
+                          **link.flag("augment", keys.AUGMENT, _DEFAULT.config.augmentation != "none").as_value(),
+                          help=f"Before every batch, each training picture is moved at random by up to "
+                               f"{augmentation.MAX_SHIFT} pixels up or down and left or right, and clothes are "
+                               "also flipped left to right half of the time.")
+    if augment:
+        moves = ("Shifts only: a flipped digit can be another digit." if dataset == "mnist"
+                 else "Shifts and left-right flips.")
+        st.caption(f"{moves} {augmentation.NOTE}")
+    start = link.choice("validation", keys.VALIDATION, list(VALIDATION_CHOICES),
+                        _validation_label(_DEFAULT.config.validation_split), VALIDATION_CHOICES)
     validation = st.radio("Validate on", list(VALIDATION_CHOICES), **start.as_index(VALIDATION_CHOICES),
                           help="The data the model is checked on after each epoch, never trained on. Holding out "
                                "part of the training examples keeps the test set unseen until the end.")
@@ -142,8 +188,10 @@ def training_settings(link: UrlSettings) -> training.TrainingConfig:
     seed = st.number_input("Random seed", 0, 2**31 - 1,
                            **link.whole_number("seed", keys.SEED, 0, 2**31 - 1, 0).as_value(),
                            help="Fixes the starting weights and the order of examples, so a run can be repeated.")
-    return training.TrainingConfig(epochs, batch_size, optimizer, learning_rate,
-                                   0.0 if validation == "Test set" else 0.1, patience if early else None, int(seed))
+    return training.TrainingConfig(
+        epochs, batch_size, optimizer, learning_rate,
+        0.0 if validation == "Test set" else recipes.VALIDATION_SPLIT, patience if early else None, int(seed),
+        schedule, AUGMENTATION_OF[dataset] if augment else "none")
 
 
 def describe_dataset_error(error: Exception, name: str) -> str:

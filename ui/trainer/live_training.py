@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core import models, training
-from cnn_core.training_data import PreparedData
+from cnn_core.training_data import PreparedData, validation_data
 from cnn_core.training_progress import Snapshot
 from ui import figures, session_watch
 from ui.trainer import handover
@@ -22,11 +22,16 @@ def training_buttons(spec: models.Architecture, data: PreparedData, config: trai
                      trained: Trained | None) -> None:
     """Train, Stop, More epochs and Continue, then the progress and curves of the session's run."""
     active = bool(trained and trained.is_training)
+    held_out = len(data.train_labels) - len(validation_data(data.train_inputs, data.train_labels, data.test_inputs,
+                                                           data.test_labels, config.validation_split)[0][1])
     columns = st.columns([1, 1, 2])
     columns[0].button("Train a new model", type="primary", disabled=active, on_click=_start,
                       args=(spec, data, config), icon=":material/play_arrow:", key=keys.TRAIN,
-                      help=f"Trains the architecture above on {len(data.train_labels):,} examples, "
-                           f"{config.epochs} epochs.")
+                      help=f"Trains the architecture above for {config.epochs} epochs on the "
+                           f"{len(data.train_labels) - held_out:,} training examples left after holding out "
+                           f"{held_out:,} for validation." if held_out else
+                           f"Trains the architecture above for {config.epochs} epochs on "
+                           f"{len(data.train_labels):,} examples, validating on the test set.")
     if trained and trained.run:
         columns[1].button("Stop", disabled=not active, on_click=trained.run.stop, icon=":material/stop:", key=keys.STOP,
                           help="Stops after the current batch; the model keeps what it has learned so far.")
@@ -82,7 +87,8 @@ def _status(snapshot: Snapshot) -> None:
         1, snapshot.total_epochs * snapshot.batches_per_epoch)
     left = "" if snapshot.seconds_left is None else f", about {_duration(snapshot.seconds_left)} left"
     text = (f"Epoch {snapshot.epoch}/{snapshot.total_epochs}, batch {snapshot.batch}/{snapshot.batches_per_epoch}"
-            f", {snapshot.samples_per_second:,.0f} examples per second{left}")
+            f", {snapshot.samples_per_second:,.0f} examples per second{left}"
+            f" · learning rate {snapshot.learning_rate:.2g}")
     if snapshot.is_active:
         st.progress(min(max(done, 0.0), 1.0), text=text)
     elif snapshot.state == "failed":

@@ -1,21 +1,34 @@
-"""The model's answer for a person's own photo, and the 28 × 28 picture it actually receives."""
+"""The model's answer for a person's own photo, the 28 × 28 picture it actually receives, and how familiar it is."""
 
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
-from cnn_core import datasets
+from cnn_core import datasets, familiarity, own_photos
+from cnn_core.training_data import PreparedData
 from ui import figures
 from ui.image_picker import PickedImage
 from ui.text import plain
 from ui.trainer import state_keys as keys
-from ui.trainer.session import Trained
+from ui.trainer.session import Trained, familiarity_reference_of
 
 
-def own_image_section(trained: Trained, picked: PickedImage) -> None:
-    sample = datasets.photo_to_sample(picked.pixels)
-    probabilities = np.asarray(trained.model.predict(datasets.to_model_input(sample), verbose=0))[0]
+def how_judged(width: int) -> str:
+    """The check in plain words, for a model whose last hidden layer has ``width`` numbers."""
+    return ("A model gives every picture a probability for each of its classes, whatever the picture shows, so a "
+            "high probability alone does not mean it recognised anything. This check looks at the "
+            f"{width:,} numbers the network computes just before its output layer. For the photo, and for 1,000 "
+            "test pictures it never trained on, it measures how far those numbers lie from the "
+            f"{familiarity.NEIGHBOURS} closest of 2,000 training pictures (cosine distance: 0 is the same "
+            f"pattern). A photo farther away than {familiarity.LIMIT_SHARE:.0%} of the test pictures is called "
+            "unlike the training pictures.")
+
+
+def own_image_section(trained: Trained, data: PreparedData, picked: PickedImage) -> None:
+    sample = own_photos.photo_to_sample(picked.pixels)
+    inputs = datasets.to_model_input(sample)
+    probabilities = np.asarray(trained.model.predict(inputs, verbose=0))[0]
     names = list(trained.class_names)
     columns = st.columns([1, 1, 2])
     columns[0].image(picked.pixels, caption=plain(picked.name), width="stretch")
@@ -25,5 +38,26 @@ def own_image_section(trained: Trained, picked: PickedImage) -> None:
     with columns[2]:
         st.markdown(f"The model says **{names[best]}** ({100 * probabilities[best]:.1f} %).")
         st.plotly_chart(figures.probability_bars(names, probabilities), key=keys.OWN_IMAGE_PROBABILITIES)
+    with st.spinner("Comparing with 2,000 training and 1,000 test pictures…"):
+        reference = familiarity_reference_of(trained, data)
+    judged = familiarity.familiarity(trained.model, reference, inputs)
+    _verdict(judged, float(probabilities[best]))
+    with st.expander("How “unlike the training pictures” is judged"):
+        st.markdown(how_judged(reference.training_features.shape[1]))
+        st.markdown(f"This photo: distance **{judged.distance:.3f}**; {judged.closer_share:.1%} of the test "
+                    f"pictures are closer, and {familiarity.LIMIT_SHARE:.0%} are within **{judged.limit:.3f}**.")
     st.caption("The photo is made grayscale, inverted if its background is light, cropped to the item, scaled to "
                "fit 20 × 20 and centred in 28 × 28, as the dataset's pictures were made.")
+
+
+def _verdict(judged: familiarity.Familiarity, top_probability: float) -> None:
+    if judged.is_unlike_training:
+        st.warning(f"This picture is unlike the ones the model learned from: it lies farther from them than "
+                   f"{judged.closer_share:.1%} of the test pictures do. The model still has to pick one of its "
+                   "classes, so treat its answer as a guess, however sure it sounds.", icon=":material/help:")
+    elif top_probability < familiarity.UNSURE_BELOW:
+        st.info(f"The picture is like the training pictures, but the model is unsure: its top answer gets only "
+                f"{top_probability:.0%}.", icon=":material/balance:")
+    else:
+        st.caption(f"The picture is like the training pictures: as close to them as a test picture can be "
+                   f"({judged.closer_share:.0%} of the test pictures are closer).")

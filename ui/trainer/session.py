@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
-from cnn_core import models, training, training_data
+from cnn_core import familiarity, models, training, training_data
 from cnn_core.evaluation import Evaluation, evaluate
 from cnn_core.training_data import PreparedData
 from cnn_core.training_slots import TrainingSlots
 
 if TYPE_CHECKING:
     import keras
+
+T = TypeVar("T")
 
 #: Trainings that may run at once in this server process unless CNN_MAX_TRAININGS says otherwise;
 #: the others queue. Each default training takes about one core.
@@ -33,6 +36,7 @@ class Trained:
     label: str = ""
     run_token: str | None = None  # names the run in the page address, so that a reload finds it again
     evaluation_cache: dict = field(default_factory=dict)  # weights version -> Evaluation
+    familiarity_cache: dict = field(default_factory=dict)  # weights version -> familiarity.Reference
 
     @property
     def is_training(self) -> bool:
@@ -61,8 +65,25 @@ def training_slots() -> TrainingSlots:
 
 def evaluation_of(trained: Trained, data: PreparedData) -> Evaluation:
     """The test-set evaluation, computed once per version of the weights."""
+    def compute() -> Evaluation:
+        bar = st.progress(0.0, text="Evaluating on the test set…")
+        shown = evaluate(trained.model, data.test_inputs, data.test_labels, progress=lambda done, total: bar.progress(
+            done / total, text=f"Evaluating on the test set: {done:,} of {total:,} pictures"))
+        bar.empty()
+        return shown
+
+    return _once_per_weights(trained, trained.evaluation_cache, compute)
+
+
+def familiarity_reference_of(trained: Trained, data: PreparedData) -> familiarity.Reference:
+    """What a person's photo is compared with, computed once per version of the weights."""
+    return _once_per_weights(trained, trained.familiarity_cache,
+                             lambda: familiarity.make_reference(trained.model, data.train_inputs, data.test_inputs))
+
+
+def _once_per_weights(trained: Trained, cache: dict, compute: Callable[[], T]) -> T:
     version = trained.weights_version()
-    if version not in trained.evaluation_cache:
-        trained.evaluation_cache.clear()
-        trained.evaluation_cache[version] = evaluate(trained.model, data.test_inputs, data.test_labels)
-    return trained.evaluation_cache[version]
+    if version not in cache:
+        cache.clear()
+        cache[version] = compute()
+    return cache[version]
