@@ -118,7 +118,8 @@ def test_a_photo_unlike_the_training_pictures_is_flagged_and_the_check_explained
     page = page.selectbox(key="trainer_sample").set_value("Coffee cup (not clothing)").run()
     assert not page.exception
     assert any("unlike the ones the model learned from" in warning.value for warning in page.warning)
-    assert "closest of 2,000 training pictures (cosine distance" in _text(page)
+    assert "closest of 200 training pictures (cosine distance" in _text(page)  # all of them: fewer than 2,000
+    assert "and for 100 test pictures it never trained on" in _text(page)
 
 
 def test_the_trainers_samples_follow_the_dataset(trainer):

@@ -14,15 +14,21 @@ from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained, familiarity_reference_of
 
 
-def how_judged(width: int) -> str:
-    """The check in plain words, for a model whose last hidden layer has ``width`` numbers."""
+def how_judged(reference: familiarity.Reference) -> str:
+    """The check in plain words, with the sizes of ``reference``."""
+    width, training = reference.training_features.shape[1], len(reference.training_features)
     return ("A model gives every picture a probability for each of its classes, whatever the picture shows, so a "
             "high probability alone does not mean it recognised anything. This check looks at the "
-            f"{width:,} numbers the network computes just before its output layer. For the photo, and for 1,000 "
-            "test pictures it never trained on, it measures how far those numbers lie from the "
-            f"{familiarity.NEIGHBOURS} closest of 2,000 training pictures (cosine distance: 0 is the same "
-            f"pattern). A photo farther away than {familiarity.LIMIT_SHARE:.0%} of the test pictures is called "
-            "unlike the training pictures.")
+            f"{width:,} numbers the network computes just before its output layer. For the photo, and for "
+            f"{len(reference.held_out_distances):,} test pictures it never trained on, it measures how far those "
+            f"numbers lie from the {familiarity.NEIGHBOURS} closest of {training:,} training pictures (cosine "
+            f"distance: 0 is the same pattern). A photo farther away than {_percent(familiarity.LIMIT_SHARE)} of "
+            "the test pictures is called unlike the training pictures.")
+
+
+def _percent(share: float) -> str:
+    """0.994 -> "99.4 %", 0.99 -> "99 %"."""
+    return f"{100 * share:.1f}".removesuffix(".0") + " %"
 
 
 def own_image_section(trained: Trained, data: PreparedData, picked: PickedImage) -> None:
@@ -38,14 +44,15 @@ def own_image_section(trained: Trained, data: PreparedData, picked: PickedImage)
     with columns[2]:
         st.markdown(f"The model says **{names[best]}** ({100 * probabilities[best]:.1f} %).")
         st.plotly_chart(figures.probability_bars(names, probabilities), key=keys.OWN_IMAGE_PROBABILITIES)
-    with st.spinner("Comparing with 2,000 training and 1,000 test pictures…"):
+    with st.spinner("Comparing with training and test pictures…"):
         reference = familiarity_reference_of(trained, data)
     judged = familiarity.familiarity(trained.model, reference, inputs)
     _verdict(judged, float(probabilities[best]))
     with st.expander("How “unlike the training pictures” is judged"):
-        st.markdown(how_judged(reference.training_features.shape[1]))
-        st.markdown(f"This photo: distance **{judged.distance:.3f}**; {judged.closer_share:.1%} of the test "
-                    f"pictures are closer, and {familiarity.LIMIT_SHARE:.0%} are within **{judged.limit:.3f}**.")
+        st.markdown(how_judged(reference))
+        st.markdown(f"This photo: distance **{judged.distance:.3f}**; {_percent(judged.closer_share)} of the test "
+                    f"pictures are closer, and {_percent(familiarity.LIMIT_SHARE)} are within "
+                    f"**{judged.limit:.3f}**.")
     st.caption("The photo is made grayscale, inverted if its background is light, cropped to the item, scaled to "
                "fit 20 × 20 and centred in 28 × 28, as the dataset's pictures were made.")
 
@@ -53,11 +60,11 @@ def own_image_section(trained: Trained, data: PreparedData, picked: PickedImage)
 def _verdict(judged: familiarity.Familiarity, top_probability: float) -> None:
     if judged.is_unlike_training:
         st.warning(f"This picture is unlike the ones the model learned from: it lies farther from them than "
-                   f"{judged.closer_share:.1%} of the test pictures do. The model still has to pick one of its "
+                   f"{_percent(judged.closer_share)} of the test pictures do. The model still has to pick one of its "
                    "classes, so treat its answer as a guess, however sure it sounds.", icon=":material/help:")
     elif top_probability < familiarity.UNSURE_BELOW:
         st.info(f"The picture is like the training pictures, but the model is unsure: its top answer gets only "
-                f"{top_probability:.0%}.", icon=":material/balance:")
+                f"{_percent(top_probability)}.", icon=":material/balance:")
     else:
         st.caption(f"The picture is like the training pictures: as close to them as a test picture can be "
-                   f"({judged.closer_share:.0%} of the test pictures are closer).")
+                   f"({_percent(judged.closer_share)} of the test pictures are closer).")
