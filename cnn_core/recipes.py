@@ -44,14 +44,14 @@ class Recipe:
 VALIDATION_SPLIT = 0.1
 
 #: Measured by ``python bench/bench_presets.py`` (bench/RESULTS.md has the run). The default's: 3 epochs at a
-#: high rate falling to zero beat 5 epochs at 0.003 (91.4 %, 65 s) and 4 (91.0 %), and a constant rate lost a
-#: point (bench_presets.py --candidates).
+#: high rate falling to zero beat 5 epochs at 0.003 (91.4 %, 75 s) and 4 (91.0 %), and a constant rate lost two
+#: points (bench_presets.py --candidates).
 RECIPES: dict[str, Recipe] = {
     "one_conv": Recipe(None, TrainingConfig(epochs=3, batch_size=256, learning_rate=1e-2,
-                                            validation_split=VALIDATION_SPLIT, schedule="cosine"), 0.9166, 59),
+                                            validation_split=VALIDATION_SPLIT, schedule="cosine"), 0.9166, 44),
     "three_conv": Recipe(None, TrainingConfig(epochs=5, batch_size=256, learning_rate=3e-3,
-                                              validation_split=VALIDATION_SPLIT, schedule="cosine"), 0.8817, 98),
-    "modern": Recipe(None, TrainingConfig(epochs=12, batch_size=128, learning_rate=2e-3,
-                                          validation_split=VALIDATION_SPLIT, schedule="cosine"), 0.9289, 569),
+                                              validation_split=VALIDATION_SPLIT, schedule="cosine"), 0.8817, 126),
+    "modern": Recipe(None, TrainingConfig(epochs=10, batch_size=128, learning_rate=3e-3,
+                                          validation_split=VALIDATION_SPLIT, schedule="cosine"), 0.9316, 572),
 }
 DEFAULT_RECIPE = RECIPES[models.DEFAULT_PRESET]
