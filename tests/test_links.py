@@ -150,7 +150,7 @@ def test_the_note_goes_once_the_person_changes_a_setting():
 
 DEFAULT_EPOCHS = recipes.DEFAULT_RECIPE.config.epochs
 TRAINER_LINK = {"train_size": "5000", "preset": "three_conv", "epochs": "12", "batch_size": "128",
-                "optimizer": "sgd", "learning_rate": "0.01", "schedule": "constant", "augment": "true",
+                "optimizer": "sgd", "learning_rate": "0.03", "schedule": "constant", "augment": "true",
                 "validation": "test", "early_stopping": "true", "patience": "3", "seed": "7"}
 
 
@@ -171,7 +171,7 @@ def test_a_trainer_link_opens_exactly_its_settings(trainer_data):
     assert app.slider(key="trainer_epochs").value == 12
     assert app.select_slider(key="trainer_batch_size").value == 128
     assert app.selectbox(key="trainer_optimizer").value == "sgd"
-    assert app.select_slider(key="trainer_learning_rate").value == 0.01
+    assert app.select_slider(key="trainer_learning_rate").value == 0.03
     assert app.radio(key="trainer_schedule").value == "constant" and app.checkbox(key="trainer_augment").value
     assert app.radio(key="trainer_validation").value == "Test set"
     assert app.checkbox(key="trainer_early_stopping").value is True
