@@ -20,7 +20,8 @@ PRESET_LABELS = {"one_conv": "One conv layer (542,230 parameters, an article's m
                  "modern": "Best: two conv blocks with batch norm and dropout (422,026)", CUSTOM: "Build your own"}
 #: How each choice is written in a page link.
 TRAIN_SIZE_TOKENS = dict(zip(TRAIN_SIZES, ("5000", "10000", "30000", "60000")))
-VALIDATION_CHOICES = {"10 % of the training examples": "split", "Test set": "test"}
+HELD_OUT, TEST_SET = "10 % of the training examples", "Test set"
+VALIDATION_CHOICES = {HELD_OUT: "split", TEST_SET: "test"}
 SCHEDULE_LABELS = {"cosine": "Falls to zero (cosine)", "constant": "Constant"}
 #: The augmentation the "Augment" box turns on for each dataset: a flipped digit is often another digit.
 AUGMENTATION_OF = {"fashion_mnist": "shifts_and_flips", "mnist": "shifts"}
@@ -84,7 +85,7 @@ def _size_label(train_size: int | None) -> str:
 
 
 def _validation_label(validation_split: float) -> str:
-    return "Test set" if validation_split == 0 else "10 % of the training examples"
+    return TEST_SET if validation_split == 0 else HELD_OUT
 
 
 def custom_architecture() -> models.Architecture:
@@ -177,7 +178,7 @@ def training_settings(link: UrlSettings, dataset: str) -> training.TrainingConfi
     validation = st.radio("Validate on", list(VALIDATION_CHOICES), **start.as_index(VALIDATION_CHOICES),
                           help="The data the model is checked on after each epoch, never trained on. Holding out "
                                "part of the training examples keeps the test set unseen until the end.")
-    if validation == "Test set":
+    if validation == TEST_SET:
         st.caption(OPTIMISTIC_TEST)
     early = st.checkbox("Early stopping", **link.flag("early_stopping", keys.EARLY_STOPPING, False).as_value(),
                         help="Stop when the validation loss has not improved for a few epochs, and go back to "
@@ -190,7 +191,7 @@ def training_settings(link: UrlSettings, dataset: str) -> training.TrainingConfi
                            help="Fixes the starting weights and the order of examples, so a run can be repeated.")
     return training.TrainingConfig(
         epochs, batch_size, optimizer, learning_rate,
-        0.0 if validation == "Test set" else recipes.VALIDATION_SPLIT, patience if early else None, int(seed),
+        0.0 if validation == TEST_SET else recipes.VALIDATION_SPLIT, patience if early else None, int(seed),
         schedule, AUGMENTATION_OF[dataset] if augment else "none")
 
 
