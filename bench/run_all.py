@@ -75,7 +75,7 @@ BENCHMARKS = (
     Benchmark("vgg16", "bench_vgg16.py", (),
               "full path (load, preprocess, predict, top 5) at most 1.2 × the bare model(batch); server under "
               "1.8 GB resident after one prediction; loading never above 2.2 GB"),
-    Benchmark("training", "bench_training.py", ("--samples", "54000", "--repeats", "4"),
+    Benchmark("training", "bench_training.py", ("--samples", "10000", "--repeats", "24"),
               "the page's TrainingRun at 0.98 × or more of plain model.fit's samples per second (default recipe)"),
     Benchmark("speed", "bench_speed.py", (),
               "the default's training speed and share of the CPU's float32 matmul peak; each known speed-up "
