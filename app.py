@@ -12,6 +12,7 @@ streamlit_adjustments.keep_keras_state_between_runs()
 PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", icon=":material/blur_on:",
                      url_path="filter_playground")
 TRAINER = st.Page("pages/trainer.py", title="Trainer", icon=":material/model_training:", url_path="trainer")
+INSIDE = st.Page("pages/inside_cnn.py", title="Inside a CNN", icon=":material/account_tree:", url_path="inside_cnn")
 CLASSIFIER = st.Page("pages/vgg16_classifier.py", title="VGG16 classifier", icon=":material/image_search:",
                      url_path="vgg16_classifier")
 
@@ -53,10 +54,14 @@ def home() -> None:
     st.page_link(TRAINER, label="Trainer: teach a CNN yourself", icon=":material/model_training:")
     st.markdown("Train a small CNN on pictures of clothes or digits, watch its loss fall live, then look inside: "
                 "which images it confuses, the kernels it learned, its feature maps and Grad-CAM.")
+    st.page_link(INSIDE, label="Inside a CNN: one picture from pixels to probabilities", icon=":material/account_tree:")
+    st.markdown("Follow one picture through a trained network, layer by layer, and click any number to see how it "
+                "was computed: the window, the kernel, the sums. Trained models come with the app, so nothing "
+                "needs training first; draw a digit with your finger to see it recognised.")
     st.page_link(CLASSIFIER, label="VGG16 classifier: both parts at work", icon=":material/image_search:")
     st.markdown("A CNN trained on a million photos names what is in yours, with its five best guesses, and "
                 "shows which parts of the photo its answer came from.")
 
 
 HOME = st.Page(home, title="Home", icon=":material/home:", default=True)
-st.navigation([HOME, PLAYGROUND, TRAINER, CLASSIFIER]).run()
+st.navigation([HOME, PLAYGROUND, TRAINER, INSIDE, CLASSIFIER]).run()

@@ -186,11 +186,19 @@ def _all_outputs(model: keras.Model):
         import tensorflow as tf
 
         layers = _layers(model)
-        for earlier, later in zip(layers, layers[1:]):
-            if later.input is not earlier.output:
-                raise ValueError(f"The model's layers must form one chain; {later.name!r} does not read "
-                                 f"the output of {earlier.name!r}.")
-        tapped = keras.Model(model.inputs[0], [layer.output for layer in layers])
+        if not isinstance(model, keras.Sequential):  # a Sequential model is one chain by definition
+            for earlier, later in zip(layers, layers[1:]):
+                if later.input is not earlier.output:
+                    raise ValueError(f"The model's layers must form one chain; {later.name!r} does not read "
+                                     f"the output of {earlier.name!r}.")
+        # A fresh graph through the same layers (and weights): a loaded model's layers can hold several
+        # graphs' nodes, so their .output would not name one graph.
+        flowing = inputs = keras.Input(model.input_shape[1:])
+        outputs = []
+        for layer in layers:
+            flowing = layer(flowing)
+            outputs.append(flowing)
+        tapped = keras.Model(inputs, outputs)
         _OUTPUT_MODELS[model] = tf.function(lambda batch: tapped(batch, training=False), reduce_retracing=True)
     return _OUTPUT_MODELS[model]
 

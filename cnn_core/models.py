@@ -1,10 +1,9 @@
 """Small CNN architectures for 28 × 28 images: specs, their shape arithmetic, Keras models and code.
 
-An architecture is a plain, frozen :class:`Architecture`: conv blocks (each one
-Conv2D, optionally batch normalisation, pooling and dropout) followed by dense
-layers and the softmax output. :func:`describe` works out every layer's output
-shape and parameter count with :func:`cnn_core.conv.output_size`, without
-TensorFlow, and refuses an architecture that cannot work before Keras sees it.
+An architecture is a frozen :class:`Architecture`: conv blocks (Conv2D, optionally batch normalisation, pooling
+and dropout), dense layers and the softmax output. :func:`describe` works out every layer's output shape and
+parameter count with :func:`cnn_core.conv.output_size`, without TensorFlow, and refuses an architecture that
+cannot work before Keras sees it. Shipped trained models: :data:`PRETRAINED`, :func:`load_pretrained`.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cnn_core import checks, conv
+from cnn_core.pretrained import PRETRAINED, load_pretrained  # noqa: F401 (the names the app uses)
 
 if TYPE_CHECKING:
     import keras

@@ -81,6 +81,18 @@ def test_trace_holds_every_layer_output_as_keras_computes_it(model_and_image):
         np.testing.assert_allclose(step.output, np.asarray(expected)[0], rtol=1e-4, atol=1e-6, err_msg=step.name)
 
 
+def test_a_saved_and_loaded_model_traces_as_its_layers_compute_one_after_another(tmp_path):
+    model = _preset("modern")
+    model.save(tmp_path / "modern.keras")
+    loaded = keras.saving.load_model(tmp_path / "modern.keras", safe_mode=True)
+    image = _image(loaded)
+    flowing = image[None]
+    for step, layer in zip(inside.trace(loaded, image), loaded.layers):
+        flowing = layer(flowing, training=False)
+        expected = keras.ops.convert_to_numpy(flowing)[0]
+        np.testing.assert_allclose(step.output, expected, rtol=1e-4, atol=1e-6, err_msg=step.name)
+
+
 def test_every_unit_value_is_the_layer_output_of_keras(model_and_image):
     model, image = model_and_image
     traced = inside.trace(model, image)

@@ -15,6 +15,7 @@ PAGES = {
     "home": ("", "How CNNs see"),
     "filter_playground": ("filter_playground", "Feature map: 298 × 449 × 1"),
     "trainer": ("trainer", "542,230 parameters in total"),
+    "inside_cnn": ("inside_cnn", "The model says"),
     "vgg16_classifier": ("vgg16_classifier", "Heatmap opacity"),
 }
 #: Elements that stick out to the right of the screen, unless a scrolling or clipping box of their own

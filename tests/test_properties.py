@@ -26,7 +26,8 @@ def _slow_conv(image: np.ndarray, kernel: np.ndarray, stride: int, padding) -> n
     output = np.empty((rows, cols))
     for row in range(rows):
         for col in range(cols):
-            window = padded[row * stride : row * stride + kernel.shape[0], col * stride : col * stride + kernel.shape[1]]
+            top, left = row * stride, col * stride
+            window = padded[top : top + kernel.shape[0], left : left + kernel.shape[1]]
             output[row, col] = (window * kernel).sum()
     return output
 

@@ -55,17 +55,17 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
     placement = dict(x0=0, dx=step, y0=0, dy=step)  # each drawn pixel at its true row and column
     traces = []
     if sampled.ndim == 2:
-        scale = _colour_scale(sampled, photo=photo_range)
-        traces.append(go.Image(source=_png_uri(_colour_pixels(sampled, scale)), customdata=sampled.astype(np.float32),
+        scale = colour_scale(sampled, photo=photo_range)
+        traces.append(go.Image(source=png_uri(colour_pixels(sampled, scale)), customdata=sampled.astype(np.float32),
                                hovertemplate="row %{y}, column %{x}<br>value %{customdata:.4~g}<extra></extra>",
                                **placement))
         if show_scale:
-            traces.append(_colour_bar(scale))
+            traces.append(colour_bar(scale))
     elif sampled.dtype == np.uint8:  # a photo: hover reads the drawn pixels, which are its true values
-        traces.append(go.Image(source=_png_uri(sampled), **placement, hovertemplate=(
+        traces.append(go.Image(source=png_uri(sampled), **placement, hovertemplate=(
             "row %{y}, column %{x}<br>R %{z[0]}, G %{z[1]}, B %{z[2]}<extra></extra>")))
     else:  # a three-channel feature map: drawn scaled, its true values on hover
-        traces.append(go.Image(source=_png_uri(images.to_display(sampled)), customdata=sampled.astype(np.float32),
+        traces.append(go.Image(source=png_uri(images.to_display(sampled)), customdata=sampled.astype(np.float32),
                                **placement, hovertemplate=(
                                    "row %{y}, column %{x}<br>R %{customdata[0]:.4~g}, G %{customdata[1]:.4~g}, "
                                    "B %{customdata[2]:.4~g}<extra></extra>")))
@@ -76,7 +76,7 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
         margin=dict(l=0, r=0, t=10, b=0)))
 
 
-def _colour_pixels(values: np.ndarray, scale: dict) -> np.ndarray:
+def colour_pixels(values: np.ndarray, scale: dict) -> np.ndarray:
     """Colour each value as the Plotly colour scale ``scale`` would.
 
     Parameters
@@ -84,7 +84,7 @@ def _colour_pixels(values: np.ndarray, scale: dict) -> np.ndarray:
     values : ndarray of shape (H, W)
     scale : dict
         ``colorscale`` (a list of [position, "#rrggbb"] stops), ``zmin`` and
-        ``zmax``, as :func:`_colour_scale` returns. Values outside the range
+        ``zmax``, as :func:`colour_scale` returns. Values outside the range
         take the end colours; NaN takes the first.
 
     Returns
@@ -99,11 +99,11 @@ def _colour_pixels(values: np.ndarray, scale: dict) -> np.ndarray:
     return images.round_to_uint8(np.stack(channels, axis=-1))
 
 
-def _png_uri(pixels: np.ndarray) -> str:
+def png_uri(pixels: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(images.encode_png(pixels)).decode("ascii")
 
 
-def _colour_bar(scale: dict) -> go.Scatter:
+def colour_bar(scale: dict) -> go.Scatter:
     """A trace with no points that draws the colour bar of ``scale`` (an image trace has none)."""
     return go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", marker=dict(
         colorscale=scale["colorscale"], cmin=scale["zmin"], cmax=scale["zmax"], color=[scale["zmin"]],
@@ -127,7 +127,7 @@ def grid_figure(values: np.ndarray, highlight: tuple[int, int, int, int] | None 
     text = np.where(np.isnan(values), "", np.vectorize(lambda v: format_number(v, decimals))(values))
     trace = go.Heatmap(z=values, text=text, texttemplate="%{text}", showscale=False, xgap=2, ygap=2,
                        hovertemplate="row %{y}, column %{x}: %{text}<extra></extra>",
-                       **_colour_scale(values, photo=False))
+                       **colour_scale(values, photo=False))
     shapes = [dict(type="rect", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5,
                    fillcolor="rgba(255,255,255,0.6)", line_width=0)
               for row, col in (np.argwhere(dim_mask) if dim_mask is not None else ())]
@@ -141,7 +141,7 @@ def grid_figure(values: np.ndarray, highlight: tuple[int, int, int, int] | None 
         margin=dict(l=0, r=0, t=20, b=0), showlegend=False))
 
 
-def _colour_scale(values: np.ndarray, photo: bool) -> dict:
+def colour_scale(values: np.ndarray, photo: bool) -> dict:
     """Diverging around zero for signed values; grey from 0 otherwise.
 
     With ``photo`` the grey scale spans 0 to 255 (like the photo itself) unless
@@ -183,7 +183,7 @@ def kernel_picture(kernel: np.ndarray, side: int = 96) -> np.ndarray:
     """A kernel as an RGB uint8 picture (side, side, 3) on the signed scale of every map: blue negative, grey
     zero, red positive, scaled to its largest magnitude."""
     largest = float(np.abs(kernel).max()) or 1.0
-    colours = _colour_pixels(kernel, dict(colorscale=DIVERGING, zmin=-largest, zmax=largest))
+    colours = colour_pixels(kernel, dict(colorscale=DIVERGING, zmin=-largest, zmax=largest))
     return cv2.resize(colours, (side, side), interpolation=cv2.INTER_NEAREST)
 
 

@@ -1,0 +1,105 @@
+"""The forward pass in the order data flows: every layer's output with its shape, each number clickable."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+import streamlit as st
+
+from cnn_core.inside import LayerTrace
+from ui import clickable_maps, figures
+from ui.inside_cnn import state_keys as keys
+from ui.inside_cnn.input_choice import ChosenInput
+from ui.inside_cnn.model_choice import ChosenModel
+from ui.inside_cnn.selection import Selection, select_clicked
+
+#: Channels of a layer drawn at once; a control shows the others.
+MAPS_SHOWN = 8
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return " × ".join(f"{size:,}" for size in shape)
+
+
+def describe_layer(layer, step: LayerTrace, before: tuple[int, ...]) -> str:
+    """One line: what the layer does, in words, and the shape it makes."""
+    kind, arrow = step.kind, f"→ **{shape_text(step.shape)}**"
+    activation = f", then {step.activation}" if step.activation and step.activation != "softmax" else ""
+    if kind == "Conv2D":
+        kernel = " × ".join(str(size) for size in layer.kernel_size)
+        return (f"{layer.filters} kernels of {kernel} × {before[-1]}, stride {layer.strides[0]}, padding "
+                f"“{layer.padding}”{activation} {arrow}")
+    if kind in ("MaxPooling2D", "AveragePooling2D"):
+        window = " × ".join(str(size) for size in layer.pool_size)
+        how = "the largest" if kind == "MaxPooling2D" else "the mean"
+        return f"{window} pooling, stride {layer.strides[0]}: {how} of each window, per channel {arrow}"
+    if kind == "Flatten":
+        return f"the {shape_text(before)} maps laid out as one vector, the **CNN code** {arrow}"
+    if kind == "Dense" and step.activation == "softmax":
+        return (f"{before[-1]:,} inputs → {step.shape[0]} logits (one score per class), then softmax: "
+                f"probabilities that add up to 1 {arrow}")
+    if kind == "Dense":
+        return f"{before[-1]:,} inputs, {step.shape[0]} units, each a weighted sum plus a bias{activation} {arrow}"
+    if kind == "BatchNormalization":
+        return f"batch normalisation: each channel shifted and scaled by numbers learned in training {arrow}"
+    if not step.active:
+        return "inactive when the model predicts: it passes its input through unchanged (it acts only in training)"
+    return f"{kind}{activation} {arrow}"
+
+
+def forward_pass_section(chosen: ChosenModel, chosen_input: ChosenInput, traced: list[LayerTrace],
+                         selection: Selection, explain: Callable[[], None]) -> None:
+    """Each layer in turn; ``explain`` draws the selected number's explanation under its layer."""
+    shape = (28, 28, 1)
+    st.markdown("**Input** → **28 × 28 × 1**: grey values from 0 (black) to 1 (white)")
+    input_figure = figures.feature_map_figure(chosen_input.model_input[..., 0], height=220, photo_range=False)
+    if selection.receptive_field is not None:
+        (top, bottom), (left, right) = selection.receptive_field
+        input_figure.add_shape(type="rect", x0=left - 0.5, x1=right + 0.5, y0=top - 0.5, y1=bottom + 0.5,
+                               line=dict(color=clickable_maps.SELECTED_COLOUR, width=3))
+    st.plotly_chart(input_figure, key=keys.INPUT_FIGURE, config={"displayModeBar": False})
+    for step in traced:
+        layer = chosen.model.get_layer(step.name)
+        st.markdown(f"`{step.name}` · {step.kind}: {describe_layer(layer, step, shape)}")
+        shape = step.shape
+        if step.active:
+            _draw(step, selection, chosen.class_names)
+        if selection.layer == step.name:
+            with st.container(border=True):
+                explain()
+
+
+def _draw(step: LayerTrace, selection: Selection, class_names: tuple[str, ...]) -> None:
+    selected = selection.index if selection.layer == step.name else None
+
+    def chart(key: str) -> dict:
+        return dict(key=key, on_select=functools.partial(select_clicked, step.name, key), selection_mode="points",
+                    config={"displayModeBar": False})
+
+    if step.output.ndim == 3:
+        channels = step.shape[2]
+        first = 0
+        if channels > MAPS_SHOWN:
+            first = st.number_input(f"First channel shown of {step.name}", 0, channels - 1, 0, step=MAPS_SHOWN,
+                                    key=keys.first_channel(step.name),
+                                    help=f"{MAPS_SHOWN} of its {channels} channels are drawn at a time.")
+        shown = range(first, min(first + MAPS_SHOWN, channels))
+        st.plotly_chart(clickable_maps.maps_figure(step.output, shown, selected), **chart(keys.chart(step.name)))
+        return
+    if step.output.ndim != 1:
+        st.caption(f"Output of shape {shape_text(step.shape)}: not drawn.")
+        return
+    unit = selected[0] if selected else None
+    if step.activation == "softmax":
+        st.caption("The logits (click one to see its sum):")
+        st.plotly_chart(clickable_maps.vector_figure(step.pre_activation, unit),
+                        **chart(keys.chart(f"{step.name}_logits")))
+        st.caption("The probabilities the model gives, one per class:")
+        st.plotly_chart(figures.probability_bars(list(class_names), step.output, show_values=True),
+                        key=keys.PROBABILITIES, config={"displayModeBar": False})
+        best = int(np.argmax(step.output))
+        st.markdown(f"The model says **{class_names[best]}**, with probability {100 * step.output[best]:.2f} %.")
+        return
+    st.plotly_chart(clickable_maps.vector_figure(step.output, unit), **chart(keys.chart(step.name)))
