@@ -121,3 +121,111 @@ def tile_channels(feature_maps: np.ndarray, count: int = 16, columns: int = 4) -
         mosaic[row * (height + 1) : row * (height + 1) + height,
                col * (width + 1) : col * (width + 1) + width] = feature_maps[:, :, index]
     return mosaic
+
+
+#: Gradient-ascent settings of :func:`filter_pattern`: step size (in units of the input range per step, after the
+#: gradient is scaled to unit standard deviation), pull back to grey per step, largest jitter in pixels, and how
+#: often the pattern is blurred.
+ASCENT_STEP, ASCENT_DECAY, ASCENT_JITTER, ASCENT_BLUR_EVERY = 0.1, 0.005, 1, 4
+
+
+def filter_pattern(model: keras.Model, layer_name: str, filter_index: int, steps: int = 64, size: int | None = None,
+                   value_range: tuple[float, float] = (0.0, 1.0), preprocess=None, seed: int = 0,
+                   progress=None) -> np.ndarray:
+    """The input pattern that excites one filter of a conv layer most, found by gradient ascent.
+
+    It starts from a grey picture with a little noise and climbs the mean
+    activation of the filter over the map, with the usual regularisation:
+    the picture is shifted by up to :data:`ASCENT_JITTER` pixels at random
+    before each step (so no single pixel grid is exploited), pulled back
+    towards grey a little each step (decay), blurred lightly every few steps,
+    and kept inside ``value_range``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Whose layers up to ``layer_name`` form one chain (the Trainer's models, VGG16).
+    layer_name : str
+        A Conv2D layer.
+    filter_index : int
+        Its output channel.
+    steps : int
+        Ascent steps.
+    size : int, optional
+        Side of the square pattern; by default the model's input side. Convolutions take any size, so a
+        smaller one (VGG16's 224 cut to 128) makes the search faster.
+    value_range : (low, high)
+        The pixel range the model's inputs live in (0 to 1 for the Trainer's models, 0 to 255 for VGG16's
+        photos before ``preprocess``).
+    preprocess : callable, optional
+        Applied to the picture (a TensorFlow tensor) before the layers, such as VGG16's channel flip and mean
+        subtraction.
+    progress : callable, optional
+        ``progress(done, steps)`` after each step.
+
+    Returns
+    -------
+    ndarray of float32, shape (size, size, channels)
+        In ``value_range``.
+    """
+    import keras
+    import tensorflow as tf
+
+    layer = model.get_layer(layer_name)
+    if not isinstance(layer, keras.layers.Conv2D):
+        raise ValueError(f"layer_name must name a Conv2D layer; {layer_name!r} is a {type(layer).__name__}.")
+    if not (checks.is_whole_number(filter_index) and 0 <= filter_index < layer.filters):
+        raise ValueError(f"filter_index must be from 0 to {layer.filters - 1} for {layer_name!r}. "
+                         f"Received: filter_index={filter_index!r}")
+    if not (checks.is_whole_number(steps) and steps >= 1):
+        raise ValueError(f"steps must be a whole number of at least 1. Received: steps={steps!r}")
+    side = size if size is not None else model.input_shape[1]
+    if not (checks.is_whole_number(side) and 8 <= side <= 512):
+        raise ValueError(f"size must be a whole number from 8 to 512. Received: size={size!r}")
+    channels = model.input_shape[-1]
+    layers = [candidate for candidate in model.layers if type(candidate).__name__ != "InputLayer"]
+    layers = layers[: layers.index(layer) + 1]
+    low, high = (float(value) for value in value_range)
+    grey, span = (low + high) / 2, high - low
+    generator = np.random.default_rng(seed)
+    pattern = tf.Variable(grey + 0.02 * span * generator.standard_normal((1, side, side, channels)), dtype=tf.float32)
+
+    @tf.function
+    def ascend(shift_rows, shift_columns):
+        shifted = tf.roll(pattern, shift=[shift_rows, shift_columns], axis=[1, 2])
+        with tf.GradientTape() as tape:
+            tape.watch(shifted)
+            flowing = preprocess(shifted) if preprocess is not None else shifted
+            for step_layer in layers:
+                flowing = step_layer(flowing, training=False)
+            score = tf.reduce_mean(flowing[..., filter_index])
+        gradient = tf.roll(tape.gradient(score, shifted), shift=[-shift_rows, -shift_columns], axis=[1, 2])
+        gradient = gradient / (tf.math.reduce_std(gradient) + 1e-8)
+        updated = pattern + ASCENT_STEP * span * gradient
+        updated = grey + (updated - grey) * (1.0 - ASCENT_DECAY)
+        pattern.assign(tf.clip_by_value(updated, low, high))
+        return score
+
+    for done in range(steps):
+        rows, columns = (int(value) for value in generator.integers(-ASCENT_JITTER, ASCENT_JITTER + 1, 2))
+        ascend(tf.constant(rows), tf.constant(columns))
+        if (done + 1) % ASCENT_BLUR_EVERY == 0:
+            blurred = cv2.GaussianBlur(pattern.numpy()[0], (3, 3), 0.5).reshape(1, side, side, channels)
+            pattern.assign(blurred)
+        if progress is not None:
+            progress(done + 1, steps)
+    return pattern.numpy()[0].astype(np.float32)
+
+
+def filter_response(model: keras.Model, layer_name: str, filter_index: int, picture: np.ndarray,
+                    preprocess=None) -> float:
+    """The mean activation of one filter over its map for one picture (H, W, C): what :func:`filter_pattern` climbs."""
+    import tensorflow as tf
+
+    layers = [candidate for candidate in model.layers if type(candidate).__name__ != "InputLayer"]
+    layers = layers[: layers.index(model.get_layer(layer_name)) + 1]
+    flowing = tf.constant(np.asarray(picture, np.float32)[None])
+    flowing = preprocess(flowing) if preprocess is not None else flowing
+    for layer in layers:
+        flowing = layer(flowing, training=False)
+    return float(tf.reduce_mean(flowing[..., filter_index]))

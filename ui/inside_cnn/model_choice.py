@@ -30,6 +30,8 @@ class ChosenModel:
     dataset: str
     class_names: tuple[str, ...]
     about: str  # how it was trained and what it measured, in words
+    token: str  # names this model and its weights, for caches
+    shipped_name: str | None = None  # for a shipped model, its name
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,16 +80,18 @@ def _load(choice: str) -> ChosenModel | None:
                  f"{record['epochs_trained']} epochs on {record['training_examples']:,} training pictures. "
                  f"**{100 * shipped.test_accuracy:.2f} %** right on {record['test_examples']:,} test pictures "
                  "it never trained on.")
-        return ChosenModel(shipped_model(choice), shipped.dataset, tuple(record["class_names"]), about)
+        return ChosenModel(shipped_model(choice), shipped.dataset, tuple(record["class_names"]), about, choice, choice)
     if choice == TRAINER_MODEL:
         trained = st.session_state.get(trainer_keys.SESSION)
         if trained.is_training:
             st.info("Your model is still training on the Trainer page; look inside it when it has finished.")
             return None
         return ChosenModel(trained.model, trained.data_name, tuple(trained.class_names),
-                           f"The model you trained on the Trainer, on {DATASET_LABELS[trained.data_name]}.")
+                           f"The model you trained on the Trainer, on {DATASET_LABELS[trained.data_name]}.",
+                           f"trainer:{id(trained.model)}:{trained.weights_version()}")
     name = choice.removeprefix(_SAVED)
     path = paths.TRAINED_MODELS_DIR / f"{name}.keras"
-    model, metadata = saved_model(name, path.stat().st_mtime_ns if path.is_file() else 0)
+    version = path.stat().st_mtime_ns if path.is_file() else 0
+    model, metadata = saved_model(name, version)
     return ChosenModel(model, metadata.dataset, tuple(metadata.class_names),
-                       f"The model saved on this server as “{plain(name)}”.")
+                       f"The model saved on this server as “{plain(name)}”.", f"{choice}:{version}")

@@ -18,10 +18,13 @@ CHANNEL = "inside_channel"  # number input: its channel, for a map (channel=)
 UNIT = "inside_unit"  # number input: its position, for a vector (unit=)
 INPUT_CHANNEL = "inside_input_channel"  # number input: which input channel of a conv window is drawn
 
-# Charts without a selection (keys keep them apart).
-INPUT_FIGURE = "inside_input_figure"  # the input picture, with the selected number's receptive field
+# What each filter looks for.
+SHOW_PATTERNS = "inside_show_patterns"  # toggle: search for and show the filters' patterns
+PATTERN_LAYER = "inside_pattern_layer"  # selectbox: the conv layer whose filters are shown
+PATTERNS = "inside_patterns"  # (model token, layer, filter) -> pattern, for models that are not shipped
+
+# A chart without a selection (its key keeps it apart).
 PROBABILITIES = "inside_probabilities"  # the softmax output as bars
-POOL_WINDOW = "inside_pool_window"  # a pooling unit's window
 
 
 def first_channel(layer_name: str) -> str:
@@ -34,6 +37,7 @@ def chart(layer_name: str) -> str:
     return f"inside_chart_{layer_name}"
 
 
-def conv_grid(title: str) -> str:
-    """One of the three grids of a conv unit's explanation: window, kernel, products."""
-    return f"inside_conv_{title}"
+
+def pattern_first(layer_name: str) -> str:
+    """Number input: the first filter of a layer whose pattern is shown."""
+    return f"inside_pattern_first_{layer_name}"

@@ -78,9 +78,7 @@ def _conv(explanation: UnitExplanation, before: str, class_names) -> None:
     for column, title, values in zip(columns, ("Window", "Kernel", "Window × kernel"),
                                      (window, explanation.weights, explanation.products)):
         column.caption(f"{title}, channel {shown}")
-        column.plotly_chart(figures.grid_figure(values[..., shown], dim_mask=None if title == "Kernel" else padded,
-                                                decimals=3, height=180),
-                            key=keys.conv_grid(title), config={"displayModeBar": False})
+        column.table(figures.coloured_table(values[..., shown], dim_mask=None if title == "Kernel" else padded))
     sums = explanation.channel_sums
     st.markdown(f"Channel {shown}: the products add up to **{number(sums[shown])}**.")
     if channels > 1:
@@ -105,9 +103,7 @@ def _receptive_field_line(explanation: UnitExplanation) -> None:
 def _pooling(explanation: UnitExplanation, before: str, class_names) -> None:
     window = explanation.inputs
     cells = int(np.isfinite(window).sum())
-    highlight = None if explanation.winner is None else (*explanation.winner, 1, 1)
-    st.plotly_chart(figures.grid_figure(window, highlight=highlight, decimals=3, height=200),
-                    key=keys.POOL_WINDOW, config={"displayModeBar": False})
+    st.table(figures.coloured_table(window, highlight=explanation.winner))
     channel = explanation.index[-1]
     if explanation.kind in ("MaxPooling2D", "GlobalMaxPooling2D"):
         st.markdown(f"The window of {before}, channel {channel}: the largest of its {cells} values (outlined) is "

@@ -1,0 +1,175 @@
+"""The Inside-a-CNN page: its forward pass against a plain model call, its start-up, and how fast it answers.
+
+Trace: :func:`cnn_core.inside.trace` of one 28 × 28 picture through the shipped
+seed model against one ``model(x)`` call of the same model on the same
+picture, timed alternately after warming both up. Target (issue 13): 3 × or
+less.
+
+Start-up (each run a fresh `streamlit run app.py`): seconds from starting the
+server process to the page's whole forward pass on screen (the probabilities
+drawn), opened directly at /inside_cnn. Target: 2 s.
+
+Answers: on the open page, the Row of the number explained is changed with the
+keyboard (a new value typed, then Enter) and timed in the page from the key
+press to the new explanation on screen; a stroke on the drawing canvas is
+timed from the pointer's release to the new answer on screen. Target: p50
+250 ms or less. Their peer, timed the same way in the same run: a bare
+Streamlit page with one number input and one line of text.
+
+Run from the project root (needs Debian's chromium and the playwright package):
+    python bench/bench_inside.py [--runs 3] [--changes 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.bench_browser import percentile  # noqa: E402
+from tests.conftest import CHROMIUM_FLAGS, running_server  # noqa: E402
+from tests.drive import settle  # noqa: E402
+
+SHOWN = "document.body.innerText.includes(`The model says`) && document.querySelectorAll('.js-plotly-plot').length"
+
+
+def trace_against_a_model_call(repeats: int = 300) -> None:
+    from cnn_core import datasets, inside, pretrained
+
+    model = pretrained.load_pretrained("three_conv_fashion_mnist")
+    pictures, _ = pretrained.held_out_sample("fashion_mnist")
+    image = datasets.to_model_input(pictures[:1])
+    for _ in range(20):  # trace both
+        model(image, training=False)
+        inside.trace(model, image[0])
+    calls, traces = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        model(image, training=False)
+        calls.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        inside.trace(model, image[0])
+        traces.append(time.perf_counter() - started)
+    call, traced = statistics.median(calls), statistics.median(traces)
+    print(f"trace of one 28 × 28 picture through the seed model (three_conv, {len(model.layers)} layers): median "
+          f"{1000 * traced:.2f} ms; one model(x) call: {1000 * call:.2f} ms; ratio {traced / call:.2f} "
+          f"(target 3 or less; medians of {repeats} alternated calls)")
+
+
+def startup(browser, runs: int) -> None:
+    seconds = []
+    for _ in range(runs):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        started = time.perf_counter()
+        with running_server() as url:
+            page.goto(f"{url}/inside_cnn")
+            page.wait_for_function(SHOWN, polling="raf", timeout=120_000)
+            seconds.append(time.perf_counter() - started)
+        page.close()
+    print(f"Start-up, {runs} fresh servers: server process start to the forward pass on screen at /inside_cnn: "
+          f"median {statistics.median(seconds):.2f} s, slowest {max(seconds):.2f} s (target 2 s)")
+
+
+def _time_changes(page, field, changes: int, wait_until_shown) -> list[float]:
+    """Type rows 10, 11, 10, 11, ... into ``field`` and press Enter; milliseconds to each new state on screen."""
+    latencies = []
+    for change in range(changes + 2):  # two warm-up changes, not counted
+        row = 10 + change % 2
+        field.fill(str(row))
+        page.evaluate("window.__changed = performance.now()")
+        field.press("Enter")
+        wait_until_shown(row)
+        elapsed = page.evaluate("performance.now() - window.__changed")
+        settle(page)
+        if change >= 2:
+            latencies.append(elapsed)
+    return latencies
+
+
+BARE_NUMBER_PAGE = """import streamlit as st
+
+row = st.number_input("Row", 0, 25, 0)
+st.write(f"Row is {row}")
+"""
+
+
+def bare_latency(browser, changes: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "bare_number.py"
+        script.write_text(BARE_NUMBER_PAGE)
+        with running_server(script=script) as url:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.get_by_text("Row is 0").wait_for(timeout=120_000)
+            settle(page)
+            latencies = _time_changes(page, page.get_by_role("spinbutton", name="Row"), changes, lambda row: (
+                page.wait_for_function("row => document.body.innerText.includes(`Row is ${row}`)", arg=row,
+                                       polling="raf")))
+            page.close()
+    return latencies
+
+
+def _stroke(page, canvas, across: float) -> None:
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + across * box["width"], box["y"] + 0.2 * box["height"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + across * box["width"], box["y"] + 0.8 * box["height"], steps=6)
+    page.evaluate("window.__changed = performance.now()")
+    page.mouse.up()
+
+
+def answers(browser, changes: int) -> None:
+    with running_server() as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/inside_cnn")
+        page.wait_for_function(SHOWN, polling="raf", timeout=120_000)
+        settle(page)
+        unit = _time_changes(page, page.get_by_role("spinbutton", name="Row", exact=True), changes, lambda row: (
+            page.wait_for_function("row => document.body.innerText.includes(`at row ${row}, column`)", arg=row,
+                                   polling="raf")))
+        page.goto(f"{url}/inside_cnn?model=three_conv_mnist&input=drawing")
+        canvas = page.frame_locator("iframe[title*='drawing_canvas']").locator("canvas")
+        canvas.wait_for(timeout=120_000)
+        settle(page)
+        strokes = []
+        for stroke in range(changes + 2):
+            before = page.evaluate("document.body.innerText.match(/The model says[^\\n]*/)?.[0] ?? ''")
+            _stroke(page, canvas, 0.2 + 0.6 * stroke / (changes + 2))
+            page.wait_for_function("before => { const now = document.body.innerText.match(/The model says[^\\n]*/);"
+                                   " return now && now[0] !== before; }", arg=before, polling="raf")
+            elapsed = page.evaluate("performance.now() - window.__changed")
+            settle(page)
+            if stroke >= 2:
+                strokes.append(elapsed)
+        page.close()
+    bare = bare_latency(browser, changes)
+    print(f"Unit changed (Row typed, then Enter), {changes} times, to its new explanation on screen: p50 "
+          f"{percentile(unit, 0.5):.0f} ms, p95 {percentile(unit, 0.95):.0f} ms; target p50 250 ms or less")
+    print(f"Stroke on the drawing canvas, {changes} times, pointer released to the new answer on screen: p50 "
+          f"{percentile(strokes, 0.5):.0f} ms, p95 {percentile(strokes, 0.95):.0f} ms; target p50 250 ms or less")
+    print(f"  peer: a bare Streamlit page, one number input and one line of text, same key presses: p50 "
+          f"{percentile(bare, 0.5):.0f} ms, p95 {percentile(bare, 0.95):.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="fresh servers for the start-up figure")
+    parser.add_argument("--changes", type=int, default=20, help="timed changes of each kind")
+    arguments = parser.parse_args()
+    trace_against_a_model_call()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        startup(browser, arguments.runs)
+        answers(browser, arguments.changes)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
