@@ -30,12 +30,10 @@ if chosen_input is None:
 
 traced = inside.trace(chosen.model, chosen_input.model_input)
 st.subheader("Pick a number to explain")
-picked = selection.selection_controls(link, chosen.model, traced)
-link.publish()
-link.show_notes()
+layer_name = selection.layer_choice(link, traced)
 
 
-def explain() -> None:
+def explain(picked: selection.Selection) -> None:
     names = [step.name for step in traced]
     position = names.index(picked.layer)
     before = (unit_explanation.Before(f"`{names[position - 1]}`", traced[position - 1].shape) if position else
@@ -45,11 +43,13 @@ def explain() -> None:
     except ValueError as error:
         st.info(str(error))
         return
-    unit_explanation.explanation_section(explanation, before, chosen.class_names)
+    unit_explanation.explanation_section(explanation, before, chosen.class_names, chosen_input.picture)
 
 
 st.subheader("The forward pass")
-forward_pass.forward_pass_section(chosen, chosen_input, traced, picked, explain)
+forward_pass.forward_pass_section(chosen, chosen_input, traced, layer_name, link, explain)
+link.publish()
+link.show_notes()
 
 st.subheader("What each filter looks for")
 if st.toggle("Find the pattern each filter answers most", key=keys.SHOW_PATTERNS,

@@ -17,6 +17,7 @@ from ui.trainer import (
     results,
     saving,
     session,
+    shipped,
 )
 from ui.trainer import state_keys as keys
 
@@ -72,6 +73,7 @@ handover.show_note()
 live_training.training_buttons(spec, data, config, trained)
 active = bool(trained and trained.is_training)
 saving.saved_models_section(active)
+shipped.shipped_models_section(active, data.name)
 
 if trained is None or active or (trained.run and not trained.run.snapshot().epochs):
     st.stop()

@@ -20,7 +20,9 @@ def test_no_drawing_yet_gives_none():
 def test_a_drawing_comes_back_as_its_rgb_pixels():
     pixels = np.zeros((280, 280, 3), np.uint8)
     pixels[100:180, 130:150] = 255
-    np.testing.assert_array_equal(drawing_pixels(_value(pixels)), pixels)
+    drawing = drawing_pixels(_value(pixels))
+    np.testing.assert_array_equal(drawing.pixels, pixels)
+    assert drawing.strokes == 1
 
 
 @pytest.mark.parametrize("value", ["data:image/png;base64,AAAA", {"png": 3}, {"png": "data:text/html,<b>"},

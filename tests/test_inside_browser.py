@@ -18,10 +18,11 @@ def _open(page, server_url: str, query: str = "") -> None:
 
 def test_clicking_a_cell_of_a_feature_map_explains_that_number_and_keeps_it_in_the_link(page, server_url):
     _open(page, server_url)
-    first_maps = page.locator("[data-testid='stPlotlyChart']").nth(1)  # after the input picture: conv_1's maps
-    first_maps.scroll_into_view_if_needed()
-    area = first_maps.locator(".nsewdrag").first.bounding_box()
-    page.mouse.click(area["x"] + area["width"] * 0.3, area["y"] + area["height"] * 0.3)
+    picture = page.frame_locator("iframe[title*='clickable_picture']").first.locator("img")  # conv_1's maps
+    picture.scroll_into_view_if_needed()
+    area = picture.bounding_box()
+    picture.click(position={"x": area["width"] * 0.3, "y": area["height"] * 0.3})
+    page.wait_for_function("() => !document.body.innerText.includes('at row 13, column 13, channel 0 was')")
     settle(page)
     row = page.get_by_role("spinbutton", name="Row", exact=True).input_value()
     column = page.get_by_role("spinbutton", name="Column", exact=True).input_value()

@@ -67,3 +67,12 @@ def test_a_missing_file_names_the_command_that_makes_it(tmp_path, monkeypatch):
     monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match="python -m cnn_core.make_pretrained"):
         pretrained.load_pretrained("three_conv_mnist")
+
+
+def test_the_seen_pictures_note_is_given_only_for_a_test_set_that_is_not_the_models_own():
+    from ui.shipped_models import seen_pictures_note
+
+    own, _ = pretrained.held_out_sample("fashion_mnist")
+    assert seen_pictures_note("one_conv_fashion_mnist", own) is None
+    note = seen_pictures_note("one_conv_fashion_mnist", own[::-1])
+    assert "91.66 %" in note and "optimistic" in note

@@ -288,3 +288,14 @@ def test_stop_during_training_keeps_the_model(trainer):
     page = page.run()
     assert run.snapshot().state == "stopped"
     assert not page.exception and "keeps the weights trained so far" in _text(page)
+
+
+def test_a_shipped_model_can_be_inspected_without_training_and_its_test_figure_is_qualified(trainer):
+    page = trainer.button(key="trainer_load_shipped").click().run()
+    assert not page.exception
+    trained = page.session_state["trainer_session"]
+    assert trained.shipped == "three_conv_fashion_mnist" and trained.run is None
+    assert "Inspecting the shipped model" in _text(page)
+    assert [metric.label for metric in page.metric][:1] == ["Test accuracy"]
+    # The tiny test set here is not the shipped model's own held-out split: the page says so.
+    assert "These test pictures are not the ones this shipped model was measured on" in _text(page)

@@ -1,142 +1,129 @@
-"""Feature maps and vectors drawn so that a click on any cell tells the page which number it was.
+"""Feature maps and vectors drawn as one picture of cells, so that a click on any cell names its number.
 
-The picture is a PNG on the signed colour scale of :mod:`ui.figures`; on top of
-it lies one invisible marker per cell, carrying its (row, column, channel) or
-unit, because Plotly reports clicks on markers but not on images.
+The picture is a PNG on the signed colour scale of :mod:`ui.figures`, shown by
+:mod:`ui.clickable_picture`; a :class:`Tiling` turns a clicked cell of the
+picture back into (row, column, channel) of the maps, or a position in a vector.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ui import figures
+from ui.clickable_picture import clickable_picture
 
-#: Cells between tiles.
+#: Cells between tiles, side by side.
 GAP = 1
-SELECTED_COLOUR = figures.GRID_HIGHLIGHT
 
 
-def maps_figure(maps: np.ndarray, channels: Sequence[int], selected: tuple[int, int, int] | None = None,
-                columns: int = 4, height: int | None = None) -> go.Figure:
-    """Some channels of one layer's maps side by side, on one colour scale, every cell clickable.
+@dataclass(frozen=True)
+class Tiling:
+    """Where each channel's tile lies in the picture: ``per_row`` tiles of (rows, columns) to a row of tiles."""
 
-    Parameters
-    ----------
-    maps : ndarray of float32, shape (H, W, C)
-    channels : sequence of int
-        The channels to draw, in order, ``columns`` to a row.
-    selected : (row, column, channel), optional
-        A cell to outline, when its channel is drawn.
+    rows: int
+    columns: int
+    channels: tuple[int, ...]
+    per_row: int
+    gap_rows: int
+    gap_columns: int = GAP
 
-    Returns
-    -------
-    go.Figure
-        Its marker trace's ``customdata`` is ``[row, column, channel, value]`` per cell.
-    """
-    height_cells, width_cells = maps.shape[:2]
-    row_gap = max(GAP, round(height_cells / 5))  # room for the channel names
-    channels = list(channels)
-    columns = max(1, min(columns, len(channels)))
-    tile_rows = math.ceil(len(channels) / columns)
-    canvas = np.full((tile_rows * (height_cells + row_gap) - row_gap, columns * (width_cells + GAP) - GAP),
-                      np.nan, np.float32)
-    rows, cells, data = [], [], []
-    grid_rows, grid_columns = np.mgrid[0:height_cells, 0:width_cells]
-    annotations, shapes = [], []
-    for position, channel in enumerate(channels):
-        top = (position // columns) * (height_cells + row_gap)
-        left = (position % columns) * (width_cells + GAP)
-        canvas[top : top + height_cells, left : left + width_cells] = maps[..., channel]
-        rows.append((top + grid_rows).ravel())
-        cells.append((left + grid_columns).ravel())
-        data.append(np.stack([grid_rows.ravel(), grid_columns.ravel(), np.full(grid_rows.size, channel),
-                              maps[..., channel].ravel()], axis=1))
-        annotations.append(dict(x=left + width_cells / 2 - 0.5, y=top - 0.6, text=f"channel {channel}",
-                                showarrow=False, yanchor="bottom", font=dict(size=11)))
-        if selected is not None and selected[2] == channel:
-            shapes.append(_outline(top + selected[0], left + selected[1]))
-    scale = figures.colour_scale(maps[..., channels], photo=False)
-    pixels = figures.colour_pixels(canvas, scale)
-    pixels[np.isnan(canvas)] = 255  # white gaps between tiles
-    markers = np.concatenate(data)
-    traces = [go.Image(source=figures.png_uri(pixels), x0=0, dx=1, y0=0, dy=1, hoverinfo="skip"),
-              _markers(np.concatenate(cells), np.concatenate(rows), markers,
-                       "channel %{customdata[2]}, row %{customdata[0]}, column %{customdata[1]}<br>"
-                       "value %{customdata[3]:.4~g}<extra></extra>"),
-              figures.colour_bar(scale)]
-    side = 150 * tile_rows + 30
-    return _figure(traces, height or side, annotations, shapes)
+    @property
+    def cells(self) -> tuple[int, int]:
+        """(rows, columns) of the whole picture."""
+        tile_rows = math.ceil(len(self.channels) / self.per_row)
+        return (tile_rows * (self.rows + self.gap_rows) - self.gap_rows,
+                min(self.per_row, len(self.channels)) * (self.columns + self.gap_columns) - self.gap_columns)
+
+    def corner(self, position: int) -> tuple[int, int]:
+        """The picture cell of the top left of the ``position``-th tile drawn."""
+        return ((position // self.per_row) * (self.rows + self.gap_rows),
+                (position % self.per_row) * (self.columns + self.gap_columns))
+
+    def cell(self, row: int, column: int, channel: int) -> tuple[int, int] | None:
+        """The picture cell of (row, column, channel), or None when that channel is not drawn."""
+        if channel not in self.channels:
+            return None
+        top, left = self.corner(self.channels.index(channel))
+        return top + row, left + column
+
+    def unit(self, picture_row: int, picture_column: int) -> tuple[int, int, int] | None:
+        """(row, column, channel) of a picture cell, or None for a gap or past the last tile."""
+        tile_row, row = divmod(picture_row, self.rows + self.gap_rows)
+        tile_column, column = divmod(picture_column, self.columns + self.gap_columns)
+        position = tile_row * self.per_row + tile_column
+        if row >= self.rows or column >= self.columns or tile_column >= self.per_row or position >= len(self.channels):
+            return None
+        return row, column, self.channels[position]
+
+    def describe(self) -> dict:
+        """What the browser needs to name a hovered cell."""
+        return {"tile_rows": self.rows, "tile_columns": self.columns, "gap_rows": self.gap_rows,
+                "gap_columns": self.gap_columns, "per_row": self.per_row, "channels": list(self.channels)}
 
 
-def vector_figure(values: np.ndarray, selected: int | None = None, per_row: int = 64,
-                  height: int | None = None) -> go.Figure:
-    """A vector (a flattened CNN code, a dense layer) as strips of cells, ``per_row`` to a strip, each clickable.
+def tiling_of(maps: np.ndarray, channels: Sequence[int], per_row: int = 4) -> Tiling:
+    """How :func:`maps_pixels` lays out ``channels`` of (H, W, C) maps."""
+    rows, columns = maps.shape[:2]
+    return Tiling(rows, columns, tuple(int(channel) for channel in channels),
+                  max(1, min(per_row, len(channels))), max(GAP, round(rows / 5)))
 
-    Its marker trace's ``customdata`` is ``[unit, value]`` per cell.
-    """
-    values = np.asarray(values, np.float32).ravel()
-    per_row = max(1, min(per_row, len(values)))
-    strips = math.ceil(len(values) / per_row)
-    canvas = np.full(strips * per_row, np.nan, np.float32)
-    canvas[: len(values)] = values
-    canvas = canvas.reshape(strips, per_row)
-    units = np.arange(len(values))
-    scale = figures.colour_scale(values, photo=False)
-    pixels = figures.colour_pixels(canvas, scale)
+
+def maps_pixels(maps: np.ndarray, tiling: Tiling) -> np.ndarray:
+    """The drawn channels side by side on one colour scale: uint8 RGB of shape ``tiling.cells`` + (3,), gaps white."""
+    canvas = np.full(tiling.cells, np.nan, np.float32)
+    for position, channel in enumerate(tiling.channels):
+        top, left = tiling.corner(position)
+        canvas[top : top + tiling.rows, left : left + tiling.columns] = maps[..., channel]
+    pixels = figures.colour_pixels(canvas, figures.colour_scale(maps[..., list(tiling.channels)], photo=False))
     pixels[np.isnan(canvas)] = 255
-    traces = [go.Image(source=figures.png_uri(pixels), x0=0, dx=1, y0=0, dy=1, hoverinfo="skip"),
-              _markers(units % per_row, units // per_row, np.stack([units, values], axis=1),
-                       "number %{customdata[0]}<br>value %{customdata[1]:.4~g}<extra></extra>"),
-              figures.colour_bar(scale)]
-    shapes = [] if selected is None else [_outline(selected // per_row, selected % per_row)]
-    return _figure(traces, height or min(60 + 14 * strips, 420), [], shapes)
+    return pixels
 
 
-def _markers(x: np.ndarray, y: np.ndarray, customdata: np.ndarray, hovertemplate: str) -> go.Scatter:
-    # Small types: the browser receives every cell's numbers on every rerun (int64 and float64 tripled the
-    # size, and a unit change took about 870 ms instead of 690 ms with six maps on the page).
-    return go.Scatter(x=x.astype(np.int16), y=y.astype(np.int16), mode="markers",
-                      customdata=customdata.astype(np.float32), hovertemplate=hovertemplate,
-                      marker=dict(size=8, symbol="square", opacity=0),
-                      selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)))
+def show_maps(maps: np.ndarray, channels: Sequence[int], key: str, selected: tuple[int, int, int] | None,
+              on_click: Callable[[Tiling], None]) -> Tiling:
+    """Draw some channels of one layer's maps, every cell clickable; ``on_click(tiling)`` runs on a click."""
+    tiling = tiling_of(maps, channels)
+    labels = [{"text": f"channel {channel}", "row": tiling.corner(position)[0],
+               "column": tiling.corner(position)[1] + tiling.columns / 2}
+              for position, channel in enumerate(tiling.channels)]
+    cell = tiling.cell(*selected) if selected is not None else None
+    tile_rows = tiling.cells[0] // (tiling.rows + tiling.gap_rows) + 1
+    clickable_picture(figures.png_uri(maps_pixels(maps, tiling)), tiling.cells, key, cell, labels,
+                      tiling.describe(), height=min(150 * tile_rows, 320), on_click=lambda: on_click(tiling))
+    return tiling
 
 
-def _outline(row: int, column: int) -> dict:
-    return dict(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
-                line=dict(color=SELECTED_COLOUR, width=3))
+def vector_cells(count: int, per_row: int | None = None) -> tuple[int, int]:
+    """(rows, columns) of the picture of a vector of ``count`` numbers, ``per_row`` to a strip.
 
-
-def _figure(traces: list, height: int, annotations: list, shapes: list) -> go.Figure:
-    return go.Figure(traces, layout=dict(
-        yaxis=dict(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, zeroline=False,
-                   showticklabels=False),
-        xaxis=dict(constrain="domain", showgrid=False, zeroline=False, showticklabels=False), height=height,
-        showlegend=False, annotations=annotations, shapes=shapes, clickmode="event+select", dragmode=False,
-        margin=dict(l=0, r=0, t=24, b=0)))
-
-
-def clicked(event: object) -> list[int] | None:
-    """The cell a Streamlit selection event names: its ``customdata`` indices as whole numbers, or None.
-
-    Plotly sends a NumPy ``customdata`` row back as ``{"0": ..., "1": ...}``; a list is taken as it is.
-    The value (the last entry) is left out. Anything else the browser sends gives None.
+    By default 64 to a strip, or 128 for a long vector (a CNN code of thousands), so cells stay clickable.
     """
-    try:
-        points = list(event["selection"]["points"])
-    except (KeyError, TypeError):
-        return None
-    for point in points:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        try:
-            if isinstance(data, dict):
-                data = [data[key] for key in sorted(data, key=int)]
-            indices = [int(value) for value in data[:-1]]
-        except (TypeError, ValueError, KeyError):
-            continue
-        if indices and all(index >= 0 for index in indices):
-            return indices
-    return None
+    per_row = per_row or (64 if count <= 1024 else 128)
+    per_row = max(1, min(per_row, count))
+    return math.ceil(count / per_row), per_row
+
+
+def vector_pixels(values: np.ndarray, per_row: int | None = None) -> np.ndarray:
+    """A vector as strips of cells, ``per_row`` to a strip: uint8 RGB, the cells past its end white."""
+    values = np.asarray(values, np.float32).ravel()
+    rows, columns = vector_cells(len(values), per_row)
+    canvas = np.full(rows * columns, np.nan, np.float32)
+    canvas[: len(values)] = values
+    canvas = canvas.reshape(rows, columns)
+    pixels = figures.colour_pixels(canvas, figures.colour_scale(values, photo=False))
+    pixels[np.isnan(canvas)] = 255
+    return pixels
+
+
+def show_vector(values: np.ndarray, key: str, selected: int | None, on_click: Callable[[int], None],
+                per_row: int | None = None) -> None:
+    """Draw a vector, every number clickable; ``on_click(columns)`` runs on a click (columns: numbers per strip)."""
+    rows, columns = vector_cells(len(values), per_row)
+    cell = None if selected is None else divmod(selected, columns)
+    clickable_picture(figures.png_uri(vector_pixels(values, per_row)), (rows, columns), key, cell,
+                      height=min(max(12 * rows, 24), 300) if columns > 8 else 40,
+                      on_click=lambda: on_click(columns))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +24,16 @@ _PREFIX = "data:image/png;base64,"
 _canvas = components.declare_component("drawing_canvas", path=str(FRONTEND))
 
 
-def drawing_canvas(key: str, size: int = 280, stroke_width: int = 20) -> np.ndarray | None:
-    """Show the canvas; the drawing so far as uint8 RGB (size, size, 3), or None before the first stroke.
+@dataclass(frozen=True)
+class Drawing:
+    """What is on the canvas: uint8 RGB pixels (size, size, 3), and how many strokes made it."""
+
+    pixels: np.ndarray
+    strokes: int
+
+
+def drawing_canvas(key: str, size: int = 280, stroke_width: int = 20) -> Drawing | None:
+    """Show the canvas; the drawing so far, or None before the first stroke (and after Clear).
 
     Raises
     ------
@@ -35,7 +44,7 @@ def drawing_canvas(key: str, size: int = 280, stroke_width: int = 20) -> np.ndar
     return drawing_pixels(value)
 
 
-def drawing_pixels(value: object) -> np.ndarray | None:
+def drawing_pixels(value: object) -> Drawing | None:
     """Decode the component's value: None, or ``{"png": "data:image/png;base64,...", "strokes": n}``."""
     if value is None:
         return None
@@ -46,4 +55,6 @@ def drawing_pixels(value: object) -> np.ndarray | None:
         content = base64.b64decode(png[len(_PREFIX):], validate=True)
     except (binascii.Error, ValueError) as error:
         raise ValueError("The drawing did not arrive as a PNG picture; clear it and draw again.") from error
-    return images.load_image(content)
+    strokes = value.get("strokes")
+    strokes = strokes if isinstance(strokes, int) and not isinstance(strokes, bool) and strokes >= 1 else 1
+    return Drawing(images.load_image(content), strokes)

@@ -9,7 +9,8 @@ from cnn_core import explain, images
 from cnn_core.inside import LayerTrace
 from ui import figures
 from ui.inside_cnn import state_keys as keys
-from ui.inside_cnn.model_choice import ChosenModel, shipped_model
+from ui.inside_cnn.model_choice import ChosenModel
+from ui.shipped_models import shipped_model
 
 #: Filters searched and drawn at a time.
 FILTERS_SHOWN = 8

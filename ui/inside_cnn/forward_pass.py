@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -13,7 +12,8 @@ from ui import clickable_maps, figures
 from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.input_choice import ChosenInput
 from ui.inside_cnn.model_choice import ChosenModel
-from ui.inside_cnn.selection import Selection, select_clicked
+from ui.inside_cnn.selection import Selection, index_controls, select_map_cell, select_vector_entry
+from ui.url_settings import UrlSettings
 
 #: Channels of a layer drawn at once; a control shows the others.
 MAPS_SHOWN = 8
@@ -49,35 +49,35 @@ def describe_layer(layer, step: LayerTrace, before: tuple[int, ...]) -> str:
     return f"{kind}{activation} {arrow}"
 
 
-def forward_pass_section(chosen: ChosenModel, chosen_input: ChosenInput, traced: list[LayerTrace],
-                         selection: Selection, explain: Callable[[], None]) -> None:
-    """Each layer in turn; ``explain`` draws the selected number's explanation under its layer."""
+def forward_pass_section(chosen: ChosenModel, chosen_input: ChosenInput, traced: list[LayerTrace], layer_name: str,
+                         link: UrlSettings, explain: Callable[[Selection], None]) -> None:
+    """Each layer in turn; the one called ``layer_name`` gets the index controls and ``explain`` under its picture."""
     shape = (28, 28, 1)
     st.markdown("**Input** → **28 × 28 × 1**: grey values from 0 (black) to 1 (white)")
-    if selection.receptive_field is None:
-        st.image(figures.enlarged(chosen_input.picture, 168), width=168)
-    else:
-        rows, columns = selection.receptive_field
-        st.image(figures.outlined(chosen_input.picture, rows, columns), width=168,
-                 caption="Outlined: the pixels the selected number depends on")
+    st.image(figures.enlarged(chosen_input.picture, 168), width=168)
     for step in traced:
         layer = chosen.model.get_layer(step.name)
         st.markdown(f"`{step.name}` · {step.kind}: {describe_layer(layer, step, shape)}")
         shape = step.shape
-        if step.active:
-            _draw(step, selection, chosen.class_names)
-        if selection.layer == step.name:
-            with st.container(border=True):
-                explain()
+        if step.name == layer_name:
+            _selected_layer(chosen, step, link, explain)
+        elif step.active:
+            _draw(step, None, chosen.class_names)
 
 
-def _draw(step: LayerTrace, selection: Selection, class_names: tuple[str, ...]) -> None:
-    selected = selection.index if selection.layer == step.name else None
+@st.fragment
+def _selected_layer(chosen: ChosenModel, step: LayerTrace, link: UrlSettings,
+                    explain: Callable[[Selection], None]) -> None:
+    """The selected layer on its own: a new row, column or channel, or a click on its picture, reruns only this."""
+    selection = index_controls(link, step)
+    if step.active:
+        _draw(step, selection.index, chosen.class_names)
+    with st.container(border=True):
+        explain(selection)
+    link.publish()
 
-    def chart(key: str) -> dict:
-        return dict(key=key, on_select=functools.partial(select_clicked, step.name, key), selection_mode="points",
-                    config={"displayModeBar": False})
 
+def _draw(step: LayerTrace, selected: tuple[int, ...] | None, class_names: tuple[str, ...]) -> None:
     if step.output.ndim == 3:
         channels = step.shape[2]
         first = 0
@@ -86,20 +86,33 @@ def _draw(step: LayerTrace, selection: Selection, class_names: tuple[str, ...]) 
                                     key=keys.first_channel(step.name),
                                     help=f"{MAPS_SHOWN} of its {channels} channels are drawn at a time.")
         shown = range(first, min(first + MAPS_SHOWN, channels))
-        st.plotly_chart(clickable_maps.maps_figure(step.output, shown, selected), **chart(keys.chart(step.name)))
+        key = keys.chart(step.name)
+        clickable_maps.show_maps(step.output, shown, key, selected,
+                                 lambda tiling: select_map_cell(step.name, key, tiling))
+        st.caption(_scale_caption(step.output[..., list(shown)]))
         return
     if step.output.ndim != 1:
         st.caption(f"Output of shape {shape_text(step.shape)}: not drawn.")
         return
     unit = selected[0] if selected else None
+    values = step.pre_activation if step.activation == "softmax" else step.output
+    key = keys.chart(step.name)
     if step.activation == "softmax":
         st.caption("The logits (click one to see its sum):")
-        st.plotly_chart(clickable_maps.vector_figure(step.pre_activation, unit),
-                        **chart(keys.chart(f"{step.name}_logits")))
+    clickable_maps.show_vector(values, key, unit,
+                               lambda columns: select_vector_entry(step.name, key, len(values), columns))
+    st.caption(_scale_caption(values))
+    if step.activation == "softmax":
         st.caption("The probabilities the model gives, one per class:")
         st.plotly_chart(figures.probability_bars(list(class_names), step.output, show_values=True),
                         key=keys.PROBABILITIES, config={"displayModeBar": False})
         best = int(np.argmax(step.output))
         st.markdown(f"The model says **{class_names[best]}**, with probability {100 * step.output[best]:.2f} %.")
-        return
-    st.plotly_chart(clickable_maps.vector_figure(step.output, unit), **chart(keys.chart(step.name)))
+
+
+def _scale_caption(values: np.ndarray) -> str:
+    """How to read the colours, with the range of the numbers drawn."""
+    low, high = float(np.min(values)), float(np.max(values))
+    if low < 0:
+        return f"Blue is negative, grey 0, red positive (from {low:.3g} to {high:.3g}). Hover to see where a cell is."
+    return f"Black is 0, white the largest here ({high:.3g}). Hover to see where a cell is."

@@ -12,6 +12,7 @@ from ui import figures, image_picker
 from ui.drawing_canvas import drawing_canvas
 from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.model_choice import ChosenModel
+from ui.text import plain
 from ui.url_settings import UrlSettings
 
 INPUTS = {"test": "A test picture", "photo": "Your own photo", "drawing": "A drawing"}
@@ -51,12 +52,12 @@ def choose_input(link: UrlSettings, chosen: ChosenModel) -> ChosenInput | None:
             help=f"One of {len(labels)} test pictures shipped with the app, which no shipped model trained on.")
         columns[1].button("A random one", on_click=_random_picture, args=(len(labels),),
                           icon=":material/casino:")
-        chosen_input = ChosenInput(pictures[index], f"Test picture {index}", int(labels[index]))
+        chosen_input = ChosenInput(pictures[index], f"test picture {index}", int(labels[index]))
     elif source == "photo":
         picked = image_picker.pick_image("inside", samples=image_picker.TRAINER_SAMPLES[chosen.dataset])
         if picked is None:
             return None
-        chosen_input = ChosenInput(own_photos.photo_to_sample(picked.pixels), "Your photo")
+        chosen_input = ChosenInput(own_photos.photo_to_sample(picked.pixels), f"your photo “{plain(picked.name)}”")
     else:
         st.caption("Draw one item or digit, large, in the middle of the square; the prediction follows each stroke.")
         try:
@@ -67,8 +68,9 @@ def choose_input(link: UrlSettings, chosen: ChosenModel) -> ChosenInput | None:
         if drawing is None:
             st.info("Draw something in the black square to send it through the network.")
             return None
-        chosen_input = ChosenInput(own_photos.photo_to_sample(drawing), "Your drawing")
+        strokes = f"{drawing.strokes} stroke" + ("s" if drawing.strokes > 1 else "")
+        chosen_input = ChosenInput(own_photos.photo_to_sample(drawing.pixels), f"your drawing after {strokes}")
     true = "" if chosen_input.true_class is None else f" · true class: {chosen.class_names[chosen_input.true_class]}"
     st.image(figures.enlarged(chosen_input.picture, 140), width=140, caption=f"What the model receives: 28 × 28 grey "
-             f"values{true}")
+             f"values · {chosen_input.description}{true}")
     return chosen_input

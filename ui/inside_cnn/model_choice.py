@@ -9,6 +9,7 @@ import streamlit as st
 
 from cnn_core import model_store, paths, pretrained
 from ui.inside_cnn import state_keys as keys
+from ui.shipped_models import shipped_model
 from ui.text import plain
 from ui.trainer import state_keys as trainer_keys
 from ui.trainer.controls import DATASET_LABELS
@@ -32,12 +33,6 @@ class ChosenModel:
     about: str  # how it was trained and what it measured, in words
     token: str  # names this model and its weights, for caches
     shipped_name: str | None = None  # for a shipped model, its name
-
-
-@st.cache_resource(show_spinner=False)
-def shipped_model(name: str) -> keras.Model:
-    """One copy of each shipped model per server process (they are only read)."""
-    return pretrained.load_pretrained(name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from cnn_core import inside
 from cnn_core.inside import LayerTrace
-from ui import clickable_maps
+from ui import clickable_maps, clickable_picture
 from ui.inside_cnn import state_keys as keys
 from ui.url_settings import UrlSettings
 
@@ -21,20 +20,26 @@ class Selection:
 
     layer: str
     index: tuple[int, ...]
-    receptive_field: tuple[tuple[int, int], tuple[int, int]] | None = None
 
 
-def select_clicked(layer_name: str, chart_key: str) -> None:
-    """Callback of a layer's picture: make the clicked cell the selected number."""
-    data = clickable_maps.clicked(st.session_state.get(chart_key))
-    if data is None:
+def select_map_cell(layer_name: str, chart_key: str, tiling: clickable_maps.Tiling) -> None:
+    """Callback of a layer's maps: make the clicked cell the selected number."""
+    cell = clickable_picture.clicked_cell(st.session_state.get(chart_key))
+    unit = tiling.unit(*cell) if cell is not None else None
+    if unit is None:
         return
     st.session_state[keys.LAYER] = layer_name
-    if len(data) == 3:  # row, column, channel
-        for key, value in zip(INDEX_KEYS, data):
-            st.session_state[key] = value
-    else:  # the position in a vector
-        st.session_state[keys.UNIT] = data[0]
+    for key, value in zip(INDEX_KEYS, unit):
+        st.session_state[key] = value
+
+
+def select_vector_entry(layer_name: str, chart_key: str, count: int, columns: int) -> None:
+    """Callback of a vector's strips (``columns`` numbers each): make the clicked number the selected one."""
+    cell = clickable_picture.clicked_cell(st.session_state.get(chart_key))
+    if cell is None or cell[0] * columns + cell[1] >= count:
+        return
+    st.session_state[keys.LAYER] = layer_name
+    st.session_state[keys.UNIT] = cell[0] * columns + cell[1]
 
 
 def default_layer(traced: list[LayerTrace]) -> str:
@@ -42,14 +47,17 @@ def default_layer(traced: list[LayerTrace]) -> str:
     return next((step.name for step in traced if step.kind == "Conv2D"), traced[0].name)
 
 
-def selection_controls(link: UrlSettings, model, traced: list[LayerTrace]) -> Selection:
-    """Layer, then row, column and channel (or position) of the number to explain; clamped to the layer's shape."""
+def layer_choice(link: UrlSettings, traced: list[LayerTrace]) -> str:
+    """The layer whose number is explained (a click on another layer's picture chooses it too)."""
     names = [step.name for step in traced]
     start = link.choice("layer", keys.LAYER, names, default_layer(traced))
-    name = st.selectbox("Layer", names, **start.as_index(names),
-                        help="The layer whose number is explained. Clicking a number in a layer's picture "
-                             "below chooses it too.")
-    step = traced[names.index(name)]
+    return st.selectbox("Layer", names, **start.as_index(names),
+                        help="The layer whose number is explained. Its row, column and channel are set above its "
+                             "picture below; clicking a number in any layer's picture chooses both.")
+
+
+def index_controls(link: UrlSettings, step: LayerTrace) -> Selection:
+    """Row, column and channel (or the position in a vector) of the number explained, within ``step``'s shape."""
     if step.output.ndim == 3:
         columns = st.columns(3)
         index = []
@@ -60,13 +68,12 @@ def selection_controls(link: UrlSettings, model, traced: list[LayerTrace]) -> Se
             index.append(column.number_input(label, 0, size - 1, step=1,
                                              **link.whole_number(setting, key, 0, size - 1, default).as_value()))
         index = tuple(int(value) for value in index)
-        field = inside.receptive_field(model, name, index[0], index[1])
-        return Selection(name, index, field)
+        return Selection(step.name, index)
     _clamp(keys.UNIT, step.shape[0])
     unit = st.number_input("Position in the vector", 0, step.shape[0] - 1, step=1,
                            **link.whole_number("unit", keys.UNIT, 0, step.shape[0] - 1, 0).as_value(),
                            help="Counting from 0.")
-    return Selection(name, (int(unit),))
+    return Selection(step.name, (int(unit),))
 
 
 def _clamp(key: str, size: int) -> None:

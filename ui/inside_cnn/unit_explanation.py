@@ -36,7 +36,9 @@ class Before:
         return self.name
 
 
-def explanation_section(explanation: UnitExplanation, before: Before, class_names: tuple[str, ...]) -> None:
+def explanation_section(explanation: UnitExplanation, before: Before, class_names: tuple[str, ...],
+                        picture: np.ndarray) -> None:
+    """``picture``: the uint8 (28, 28) input, on which a map unit's receptive field is outlined."""
     st.markdown(f"**How `{explanation.layer_name}` at {place(explanation)} was computed** · value "
                 f"**{number(explanation.value)}**")
     if not explanation.active:
@@ -46,6 +48,11 @@ def explanation_section(explanation: UnitExplanation, before: Before, class_name
     {"Conv2D": _conv, "MaxPooling2D": _pooling, "AveragePooling2D": _pooling, "GlobalAveragePooling2D": _pooling,
      "GlobalMaxPooling2D": _pooling, "Flatten": _flatten, "Dense": _dense, "BatchNormalization": _batch_norm,
      }.get(explanation.kind, _elementwise)(explanation, before, class_names)
+    if explanation.receptive_field is not None:
+        (top, bottom), (left, right) = explanation.receptive_field
+        st.image(figures.outlined(picture, (top, bottom), (left, right)), width=168)
+        st.caption(f"It depends on the input pixels of rows {top} to {bottom} and columns {left} to {right}: a "
+                   f"{bottom - top + 1} × {right - left + 1} patch (its receptive field), outlined above.")
 
 
 def _activation_line(explanation: UnitExplanation) -> str:
@@ -89,15 +96,6 @@ def _conv(explanation: UnitExplanation, before: str, class_names) -> None:
     over = f"Over all {channels} channels: {number(total)}; plus" if channels > 1 else "Plus"
     st.markdown(f"{over} the bias {number(explanation.bias)}: **{number(explanation.pre_activation)}** before the "
                 f"activation. {_activation_line(explanation)}")
-    _receptive_field_line(explanation)
-
-
-def _receptive_field_line(explanation: UnitExplanation) -> None:
-    if explanation.receptive_field is None:
-        return
-    (top, bottom), (left, right) = explanation.receptive_field
-    st.caption(f"It depends on the input pixels of rows {top} to {bottom} and columns {left} to {right}: a "
-               f"{bottom - top + 1} × {right - left + 1} patch (its receptive field), outlined on the input above.")
 
 
 def _pooling(explanation: UnitExplanation, before: str, class_names) -> None:
@@ -111,7 +109,6 @@ def _pooling(explanation: UnitExplanation, before: str, class_names) -> None:
     else:
         st.markdown(f"The window of {before}, channel {channel}: the mean of its {cells} values is "
                     f"**{number(explanation.value)}**.")
-    _receptive_field_line(explanation)
 
 
 def _flatten(explanation: UnitExplanation, before: str, class_names) -> None:

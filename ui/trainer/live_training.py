@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn_core import models, training
+from cnn_core import models, pretrained, training
 from cnn_core.training_data import PreparedData, validation_data
 from cnn_core.training_progress import Snapshot
 from ui import figures, session_watch
@@ -40,6 +40,9 @@ def training_buttons(spec: models.Architecture, data: PreparedData, config: trai
         columns[2].button("Continue", disabled=active, on_click=_continue, args=(trained, int(more)),
                           icon=":material/fast_forward:", key=keys.CONTINUE)
         progress_section(trained)
+    elif trained and trained.shipped:
+        st.info(f"Inspecting the shipped model “{pretrained.PRETRAINED[trained.shipped].title}”. Train a new model "
+                "to see live curves.")
     elif trained:
         st.info(f"Inspecting the saved model “{trained.label}”. Train a new model to see live curves.")
     else:

@@ -9,6 +9,7 @@ import streamlit as st
 from cnn_core.evaluation import Evaluation, class_report, mistakes
 from cnn_core.training_data import PreparedData
 from ui import figures
+from ui.shipped_models import seen_pictures_note
 from ui.trainer import controls
 from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained, evaluation_of
@@ -24,6 +25,9 @@ def results_section(trained: Trained, data: PreparedData) -> None:
                       help=f"Share of the {len(evaluation.labels):,} test images classified correctly.")
     columns[1].metric("Test loss", f"{evaluation.loss:.4f}", help="Mean cross-entropy on the test images.")
     columns[2].metric("Mistakes", f"{int((evaluation.predictions != evaluation.labels).sum()):,}")
+    note = seen_pictures_note(trained.shipped, data.test_images) if trained.shipped else None
+    if note:
+        st.warning(note, icon=":material/visibility:")
     if trained.run and trained.run.config.validation_split == 0:
         st.warning(controls.OPTIMISTIC_TEST, icon=":material/visibility:")
     names = list(trained.class_names)

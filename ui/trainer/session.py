@@ -37,6 +37,7 @@ class Trained:
     run_token: str | None = None  # names the run in the page address, so that a reload finds it again
     evaluation_cache: dict = field(default_factory=dict)  # weights version -> Evaluation
     familiarity_cache: dict = field(default_factory=dict)  # weights version -> familiarity.Reference
+    shipped: str | None = None  # the name of a shipped model (cnn_core.pretrained), shared and never trained
 
     @property
     def is_training(self) -> bool:

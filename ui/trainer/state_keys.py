@@ -41,6 +41,8 @@ CONTINUE = "continue"  # button: Continue
 TRAINING_CURVES = "training_curves"  # chart: the live curves
 SAVED_MODEL = "saved_model"  # selectbox: a model saved on the server
 LOAD_SAVED = "load_saved"  # button: Load to inspect
+SHIPPED_MODEL = "trainer_shipped_model"  # selectbox: a model shipped with the app
+LOAD_SHIPPED = "trainer_load_shipped"  # button: inspect the shipped model
 
 # 3. What it learned.
 SECTION = "trainer_section"  # segmented control: which inspection section is shown
