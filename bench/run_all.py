@@ -89,6 +89,10 @@ BENCHMARKS = (
     Benchmark("browser", "bench_browser.py", ("--runs", "3", "--changes", "20"),
               "Filter Playground slider change to the new image, 1024 × 1024 photo: p50 under 300 ms; start-up "
               "times with TensorFlow not loaded", _browser_missing),
+    Benchmark("inside", "bench_inside.py", ("--runs", "3", "--changes", "20"),
+              "Inside a CNN: trace 3 × or less of one model(x) call; the forward pass on screen within 2 s of a "
+              "fresh server start; a unit change or a canvas stroke to its new explanation on screen: p50 250 ms "
+              "or less (peer: a bare page)", _browser_missing),
     Benchmark("budget", "bench_budget.py", ("--seconds", "30"),
               "VGG16 loaded, one prediction done and two default trainings running: under 2.5 GB resident",
               _browser_missing),

@@ -12,6 +12,7 @@ TensorFlow is imported inside the functions, so importing this module is cheap.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -177,29 +178,35 @@ def _layers(model: keras.Model) -> list:
 
 
 _OUTPUT_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_BUILDING = threading.Lock()  # sessions share the shipped models; building adds nodes to their layers
 
 
 def _all_outputs(model: keras.Model):
     """A function from a batch to the list of every layer's output, made once per model."""
-    if model not in _OUTPUT_MODELS:
-        import keras
-        import tensorflow as tf
+    with _BUILDING:
+        return _OUTPUT_MODELS[model] if model in _OUTPUT_MODELS else _build_outputs(model)
 
-        layers = _layers(model)
-        if not isinstance(model, keras.Sequential):  # a Sequential model is one chain by definition
-            for earlier, later in zip(layers, layers[1:]):
-                if later.input is not earlier.output:
-                    raise ValueError(f"The model's layers must form one chain; {later.name!r} does not read "
-                                     f"the output of {earlier.name!r}.")
-        # A fresh graph through the same layers (and weights): a loaded model's layers can hold several
-        # graphs' nodes, so their .output would not name one graph.
-        flowing = inputs = keras.Input(model.input_shape[1:])
-        outputs = []
-        for layer in layers:
-            flowing = layer(flowing)
-            outputs.append(flowing)
-        tapped = keras.Model(inputs, outputs)
-        _OUTPUT_MODELS[model] = tf.function(lambda batch: tapped(batch, training=False), reduce_retracing=True)
+
+def _build_outputs(model: keras.Model):
+    """Every layer's output as one TensorFlow function; called under _BUILDING."""
+    import keras
+    import tensorflow as tf
+
+    layers = _layers(model)
+    if not isinstance(model, keras.Sequential):  # a Sequential model is one chain by definition
+        for earlier, later in zip(layers, layers[1:]):
+            if later.input is not earlier.output:
+                raise ValueError(f"The model's layers must form one chain; {later.name!r} does not read "
+                                 f"the output of {earlier.name!r}.")
+    # A fresh graph through the same layers (and weights): a loaded model's layers can hold several
+    # graphs' nodes, so their .output would not name one graph.
+    flowing = inputs = keras.Input(model.input_shape[1:])
+    outputs = []
+    for layer in layers:
+        flowing = layer(flowing)
+        outputs.append(flowing)
+    tapped = keras.Model(inputs, outputs)
+    _OUTPUT_MODELS[model] = tf.function(lambda batch: tapped(batch, training=False), reduce_retracing=True)
     return _OUTPUT_MODELS[model]
 
 

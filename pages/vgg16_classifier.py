@@ -4,13 +4,13 @@ import streamlit as st
 
 from cnn_core import vgg16
 from ui import image_picker, streamlit_adjustments
-from ui.classifier import sections
+from ui.classifier import filter_patterns, sections
 from ui.classifier import state_keys as keys
 from ui.megabyte_bar import MegabyteBar
 from ui.text import plain
 
 streamlit_adjustments.require_app_entry_point()
-SECTIONS = ("Why: Grad-CAM", "Preprocessing steps", "Feature maps")
+SECTIONS = ("Why: Grad-CAM", "Preprocessing steps", "Feature maps", "What its filters look for")
 
 st.title("VGG16 classifier")
 st.markdown("**VGG16** is a 16-layer CNN trained on ImageNet: 13 convolutional layers in five blocks extract "
@@ -53,7 +53,9 @@ if section == SECTIONS[0]:
     sections.grad_cam_section(answer, key=str(index))
 elif section == SECTIONS[1]:
     sections.preprocessing_section(photo.pixels, answer, mode)
-else:
+elif section == SECTIONS[2]:
     sections.feature_maps_section(answer)
+else:
+    filter_patterns.filter_patterns_section()
 with st.expander("Model summary"):
     sections.summary_section()

@@ -142,3 +142,21 @@ def test_filter_pattern_refuses_what_it_cannot_explain(arguments, message):
     model = keras.Sequential([*model.layers, keras.layers.Flatten(name="flat")])
     with pytest.raises(ValueError, match=message):
         explain.filter_pattern(model, *arguments)
+
+
+def test_a_vgg16_pattern_is_a_photo_that_excites_its_filter_more_than_grey():
+    import tensorflow as tf
+
+    from cnn_core import vgg16
+
+    keras.utils.set_random_seed(0)
+    model = vgg16.build_model()
+    pattern = explain.vgg16_pattern(model, "block2_conv1", 3, steps=8, size=32)
+    assert pattern.shape == (32, 32, 3) and pattern.dtype == np.uint8
+
+    def preprocess(pixels):
+        return pixels[..., ::-1] - tf.constant(vgg16.IMAGENET_MEAN_BGR, tf.float32)
+
+    grey = np.full((32, 32, 3), 127.5, np.float32)
+    assert (explain.filter_response(model, "block2_conv1", 3, pattern.astype(np.float32), preprocess)
+            > explain.filter_response(model, "block2_conv1", 3, grey, preprocess))

@@ -100,3 +100,12 @@ def test_a_photos_file_name_is_shown_as_text_not_markdown(classifier_page):
     page = classifier_page.run()
     assert not page.exception
     assert page.subheader[-1].value.startswith(r"\[click\]\(http\:")
+
+
+def test_what_a_filter_looks_for_is_found_for_the_chosen_layer(classifier_page):
+    page = classifier_page.segmented_control(key="vgg16_section").set_value("What its filters look for").run()
+    assert not page.exception and "gradient ascent" in _text(page)
+    page = page.selectbox(key="vgg16_pattern_layer").set_value("block1_conv2").run()
+    assert not page.exception
+    captions = [image.caption for element in page.get("image") for image in element.proto.imgs]
+    assert "What filter 0 of block1_conv2 answers most (128 × 128, shown larger)" in captions

@@ -11,6 +11,8 @@ TOP5 = "top5"  # dataframe: the top-5 table of one photo
 FEATURE_LAYER = "feature_layer"  # selectbox: the layer whose feature maps are shown
 FEATURE_MOSAIC = "feature_mosaic"  # chart: that layer's feature maps
 SUMMARY = "vgg16_summary"  # dataframe: VGG16's layer table
+PATTERN_LAYER = "vgg16_pattern_layer"  # selectbox: the conv layer whose filter's pattern is found
+PATTERN_FILTER = "vgg16_pattern_filter"  # number input: that filter
 
 
 def bars(photo: str) -> str:
