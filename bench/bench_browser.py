@@ -19,6 +19,7 @@ Run from the project root (needs Debian's chromium and the playwright package):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import shutil
 import statistics
@@ -92,20 +93,26 @@ st.write(f"Stride is {stride}")
 """
 
 
-def bare_slider_latency(browser, changes: int) -> list[float]:
-    """Milliseconds from a key press on the bare page's slider to its new text on screen."""
+@contextlib.contextmanager
+def bare_page(browser, script_text: str, ready_text: str):
+    """A tab on a fresh server running ``script_text`` (a peer page), once ``ready_text`` is on screen."""
     with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / "bare_slider.py"
-        script.write_text(BARE_SLIDER_PAGE)
+        script = Path(folder) / "bare_page.py"
+        script.write_text(script_text)
         with running_server(script=script) as url:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
-            page.get_by_text("Stride is 1").wait_for(timeout=120_000)
+            page.get_by_text(ready_text).wait_for(timeout=120_000)
             settle(page)
-            latencies = _time_stride_changes(page, changes, lambda stride: page.wait_for_function(
-                "stride => document.body.innerText.includes(`Stride is ${stride}`)", arg=stride, polling="raf"))
+            yield page
             page.close()
-    return latencies
+
+
+def bare_slider_latency(browser, changes: int) -> list[float]:
+    """Milliseconds from a key press on the bare page's slider to its new text on screen."""
+    with bare_page(browser, BARE_SLIDER_PAGE, "Stride is 1") as page:
+        return _time_stride_changes(page, changes, lambda stride: page.wait_for_function(
+            "stride => document.body.innerText.includes(`Stride is ${stride}`)", arg=stride, polling="raf"))
 
 
 def _time_stride_changes(page, changes: int, wait_until_shown) -> list[float]:

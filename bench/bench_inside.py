@@ -26,12 +26,11 @@ import argparse
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.bench_browser import percentile  # noqa: E402
+from bench.bench_browser import bare_page, percentile  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS, running_server  # noqa: E402
 from tests.drive import settle  # noqa: E402
 
@@ -103,19 +102,11 @@ st.write(f"Row is {row}")
 
 
 def bare_latency(browser, changes: int) -> list[float]:
-    with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / "bare_number.py"
-        script.write_text(BARE_NUMBER_PAGE)
-        with running_server(script=script) as url:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            page.get_by_text("Row is 0").wait_for(timeout=120_000)
-            settle(page)
-            latencies = _time_changes(page, page.get_by_role("spinbutton", name="Row"), changes, lambda row: (
-                page.wait_for_function("row => document.body.innerText.includes(`Row is ${row}`)", arg=row,
-                                       polling="raf")))
-            page.close()
-    return latencies
+    """Milliseconds from Enter on the bare page's number input to its new text on screen."""
+    with bare_page(browser, BARE_NUMBER_PAGE, "Row is 0") as page:
+        return _time_changes(page, page.get_by_role("spinbutton", name="Row"), changes, lambda row: (
+            page.wait_for_function("row => document.body.innerText.includes(`Row is ${row}`)", arg=row,
+                                   polling="raf")))
 
 
 def _stroke(page, canvas, across: float) -> None:
