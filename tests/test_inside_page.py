@@ -80,6 +80,7 @@ def test_a_probability_is_explained_from_the_logits(page):
     text = _text(page)
     assert number(explanation.value) in text and number(explanation.pre_activation) in text
     assert number(explanation.rest_sum) in text and number(explanation.bias) in text
+    assert f"Those 8 terms: {number(sum(term[3] for term in explanation.top_terms))}" in text
     table = page.dataframe[-1].value
     np.testing.assert_allclose(table["logit"], explanation.logits, rtol=1e-5)
     assert table["probability"].sum() == pytest.approx(1.0)
@@ -151,3 +152,11 @@ def test_the_filters_patterns_are_found_when_asked_and_named_for_a_deeper_layer(
     page = page.selectbox(key=keys.PATTERN_LAYER).set_value("conv_2").run()
     assert not page.exception
     assert "The weights of conv_2's filters span 32 input channels each" in _text(page)
+
+
+def test_each_maps_caption_states_the_range_of_the_channels_drawn(page):
+    traced = inside.trace(pretrained.load_pretrained(DEFAULT), _picture(DEFAULT, 0))
+    text = _text(page)
+    for step in traced:
+        if step.output.ndim == 3:
+            assert f"white the largest here ({float(step.output[..., :8].max()):.3g})" in text, step.name
