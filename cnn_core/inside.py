@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cnn_core import unit_arithmetic
+from cnn_core.keras_archive import ArchiveModel
 from cnn_core.unit_arithmetic import UnitExplanation
 
 if TYPE_CHECKING:
@@ -70,8 +71,9 @@ def trace(model: keras.Model, image: np.ndarray) -> list[LayerTrace]:
 
     Parameters
     ----------
-    model : keras.Model
-        A model whose layers form one chain, as the Trainer's and the shipped models do.
+    model : keras.Model or cnn_core.keras_archive.ArchiveModel
+        A model whose layers form one chain, as the Trainer's and the shipped models do; an archive model
+        (a shipped one, read without Keras) runs in NumPy.
     image : ndarray of shape (H, W, C) or (1, H, W, C)
         One input as the model takes it (float32 in [0, 1] for the Trainer's models).
 
@@ -81,8 +83,14 @@ def trace(model: keras.Model, image: np.ndarray) -> list[LayerTrace]:
         In the order data flows; the last one's output equals ``model.predict`` for the image.
     """
     batch = _batch(model, image)
-    outputs = _all_outputs(model)(batch)
-    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]  # a one-layer model gives one tensor
+    if isinstance(model, ArchiveModel):  # NumPy only: no TensorFlow
+        outputs, flowing = [], batch[0]
+        for layer in model.layers:
+            flowing = layer(flowing)
+            outputs.append(flowing[None])
+    else:
+        outputs = _all_outputs(model)(batch)
+        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]  # a one-layer model gives one tensor
     traces = []
     for layer, output in zip(_layers(model), outputs):
         output = np.asarray(output)[0]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnn_core import activations
+
 #: How many of a dense unit's weight × input terms are listed one by one; the rest are summed.
 TOP_TERMS = 8
 
@@ -147,11 +149,7 @@ def _window(layer, inputs: np.ndarray, row: int, column: int, fill: float):
 
 
 def _activate(name: str | None, value: float) -> float:
-    if name is None:
-        return value
-    import keras
-
-    return float(keras.ops.convert_to_numpy(keras.activations.get(name)(np.array([value], dtype=np.float32)))[0])
+    return float(activations.activate(name, np.array([value]))[0])
 
 
 def _explain_conv(layer, inputs, index, common) -> UnitExplanation:

@@ -56,3 +56,16 @@ def test_a_drawn_digit_goes_through_the_network_and_each_stroke_updates_the_answ
     _draw(page, [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)])  # the top bar and the stem of a seven
     expect(page.get_by_text(re.compile(r"^The model says"))).not_to_have_text(first)
     assert_no_exception(page)
+
+
+def test_a_fresh_server_shows_the_forward_pass_of_a_shipped_model_without_tensorflow(browser):
+    from bench.bench_browser import server_uses_tensorflow
+    from tests.conftest import running_server
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with running_server() as url:
+        page.goto(f"{url}/inside_cnn")
+        page.get_by_text("The model says").wait_for(timeout=120_000)
+        settle(page)
+        assert not server_uses_tensorflow(url)  # the shipped models run in NumPy (cnn_core.keras_archive)
+    page.close()

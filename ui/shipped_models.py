@@ -7,10 +7,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
-from cnn_core import pretrained
+from cnn_core import keras_archive, pretrained
 
 if TYPE_CHECKING:
     import keras
+
+
+@st.cache_resource(show_spinner=False)
+def shipped_archive(name: str) -> keras_archive.ArchiveModel:
+    """A shipped model read without Keras, for a forward pass in NumPy: no TensorFlow to import first."""
+    return keras_archive.load_archive(pretrained.PRETRAINED[name].model_file)
 
 
 @st.cache_resource(show_spinner=False)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from cnn_core import model_store, paths, pretrained
+from cnn_core.keras_archive import ArchiveModel
 from ui.inside_cnn import state_keys as keys
-from ui.shipped_models import shipped_model
+from ui.shipped_models import shipped_archive
 from ui.text import plain
 from ui.trainer import state_keys as trainer_keys
 from ui.trainer.controls import DATASET_LABELS
@@ -27,7 +28,7 @@ _SAVED = "saved:"
 class ChosenModel:
     """A trained model and what the page says about it."""
 
-    model: keras.Model
+    model: keras.Model | ArchiveModel  # a shipped model runs in NumPy, the others in Keras
     dataset: str
     class_names: tuple[str, ...]
     about: str  # how it was trained and what it measured, in words
@@ -75,7 +76,9 @@ def _load(choice: str) -> ChosenModel | None:
                  f"{record['epochs_trained']} epochs on {record['training_examples']:,} training pictures. "
                  f"**{100 * shipped.test_accuracy:.2f} %** right on {record['test_examples']:,} test pictures "
                  "it never trained on.")
-        return ChosenModel(shipped_model(choice), shipped.dataset, tuple(record["class_names"]), about, choice, choice)
+        # Read without Keras: the page shows the forward pass before TensorFlow would have finished importing.
+        return ChosenModel(shipped_archive(choice), shipped.dataset, tuple(record["class_names"]), about, choice,
+                           choice)
     if choice == TRAINER_MODEL:
         trained = st.session_state.get(trainer_keys.SESSION)
         if trained.is_training:
