@@ -98,8 +98,9 @@ def trace(model: keras.Model, image: np.ndarray) -> list[LayerTrace]:
         pre_activation = None
         if type(layer).__name__ == "Dense" and activation is not None:
             inputs = traces[-1].output if traces else batch[0]
-            kernel, bias = (np.asarray(weight) for weight in layer.get_weights())
-            pre_activation = (inputs.reshape(-1) @ kernel + bias).astype(np.float32)
+            weights = [np.asarray(weight) for weight in layer.get_weights()]
+            bias = weights[1] if len(weights) > 1 else 0.0  # a Dense layer without a bias has only its kernel
+            pre_activation = (inputs.reshape(-1) @ weights[0] + bias).astype(np.float32)
         traces.append(LayerTrace(layer.name, type(layer).__name__, output, activation, pre_activation,
                                  type(layer).__name__ not in INACTIVE_AT_INFERENCE))
     return traces

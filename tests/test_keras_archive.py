@@ -30,7 +30,7 @@ def _strided_and_averaged():
         keras.layers.Conv2D(3, 2, activation="gelu", use_bias=False, name="no_bias"),
         keras.layers.Flatten(name="flatten"),
         keras.layers.Dense(5, activation="tanh", name="tanh_dense"),
-        keras.layers.Dense(3, activation="sigmoid", name="sigmoid_dense"),
+        keras.layers.Dense(3, activation="sigmoid", use_bias=False, name="sigmoid_dense"),
     ])
 
 
