@@ -88,6 +88,14 @@ def _last_conv_layer(model: keras.Model) -> keras.layers.Conv2D:
     raise ValueError(f"Model {model.name!r} has no Conv2D layer to explain; pass layer_name.")
 
 
+def chain_through(model: keras.Model, layer_name: str | None = None) -> list:
+    """The model's layers in order, without its InputLayer, up to and including ``layer_name`` (all by default)."""
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    if layer_name is None:
+        return layers
+    return layers[: layers.index(model.get_layer(layer_name)) + 1]
+
+
 def layer_output(model: keras.Model, batch: np.ndarray, layer_name: str) -> np.ndarray:
     """What one layer of ``model`` outputs for ``batch``: float32 (N, h, w, channels)."""
     import keras
@@ -183,8 +191,7 @@ def filter_pattern(model: keras.Model, layer_name: str, filter_index: int, steps
     if not (checks.is_whole_number(side) and 8 <= side <= 512):
         raise ValueError(f"size must be a whole number from 8 to 512. Received: size={size!r}")
     channels = model.input_shape[-1]
-    layers = [candidate for candidate in model.layers if type(candidate).__name__ != "InputLayer"]
-    layers = layers[: layers.index(layer) + 1]
+    layers = chain_through(model, layer_name)
     low, high = (float(value) for value in value_range)
     grey, span = (low + high) / 2, high - low
     generator = np.random.default_rng(seed)
@@ -222,8 +229,7 @@ def filter_response(model: keras.Model, layer_name: str, filter_index: int, pict
     """The mean activation of one filter over its map for one picture (H, W, C): what :func:`filter_pattern` climbs."""
     import tensorflow as tf
 
-    layers = [candidate for candidate in model.layers if type(candidate).__name__ != "InputLayer"]
-    layers = layers[: layers.index(model.get_layer(layer_name)) + 1]
+    layers = chain_through(model, layer_name)
     flowing = tf.constant(np.asarray(picture, np.float32)[None])
     flowing = preprocess(flowing) if preprocess is not None else flowing
     for layer in layers:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cnn_core import unit_arithmetic
+from cnn_core import explain, unit_arithmetic
 from cnn_core.keras_archive import ArchiveModel
 from cnn_core.unit_arithmetic import UnitExplanation
 
@@ -165,7 +165,7 @@ def receptive_field(model: keras.Model, layer_name: str, row: int, column: int
     rows and columns may reach past the image where padding added zeros.
     """
     rows, columns = (row, row), (column, column)
-    for layer in reversed(_layers(model)[: [layer.name for layer in _layers(model)].index(layer_name) + 1]):
+    for layer in reversed(explain.chain_through(model, layer_name)):
         window = unit_arithmetic.spatial_window(layer)
         if window is None:
             continue
@@ -183,7 +183,7 @@ def receptive_field(model: keras.Model, layer_name: str, row: int, column: int
 # ----- helpers -----
 
 def _layers(model: keras.Model) -> list:
-    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    return explain.chain_through(model)
 
 
 _OUTPUT_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
