@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from cnn_core import datasets, images, inside, models, own_photos, pretrained
 from tests.conftest import APP_PATH, APP_TIMEOUT_S
 from ui import image_picker
+from ui.inside_cnn import filter_patterns
 from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.unit_explanation import number
 from ui.trainer.session import Trained
@@ -149,6 +150,7 @@ def test_the_filters_patterns_are_found_when_asked_and_named_for_a_deeper_layer(
     page = _open()
     page = page.toggle(key=keys.SHOW_PATTERNS).set_value(True).run()
     assert not page.exception
+    assert f"(**gradient ascent**, {filter_patterns.STEPS} steps)" in _text(page)
     page = page.selectbox(key=keys.PATTERN_LAYER).set_value("conv_2").run()
     assert not page.exception
     assert "The weights of conv_2's filters span 32 input channels each" in _text(page)

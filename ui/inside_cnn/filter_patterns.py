@@ -12,14 +12,14 @@ from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.model_choice import ChosenModel
 from ui.shipped_models import shipped_model
 
-#: Filters searched and drawn at a time.
-FILTERS_SHOWN = 8
+#: Filters searched and drawn at a time, and the ascent steps of each search.
+FILTERS_SHOWN, STEPS = 8, 64
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def shipped_pattern(name: str, layer_name: str, filter_index: int) -> np.ndarray:
     """A shipped model's pattern, found once per server for every visitor."""
-    return explain.filter_pattern(shipped_model(name), layer_name, filter_index)
+    return explain.filter_pattern(shipped_model(name), layer_name, filter_index, steps=STEPS)
 
 
 def _pattern(chosen: ChosenModel, layer_name: str, filter_index: int) -> np.ndarray:
@@ -28,7 +28,7 @@ def _pattern(chosen: ChosenModel, layer_name: str, filter_index: int) -> np.ndar
     found = st.session_state.setdefault(keys.PATTERNS, {})
     key = (chosen.token, layer_name, filter_index)
     if key not in found:
-        found[key] = explain.filter_pattern(chosen.model, layer_name, filter_index)
+        found[key] = explain.filter_pattern(chosen.model, layer_name, filter_index, steps=STEPS)
     return found[key]
 
 
@@ -40,7 +40,7 @@ def filter_patterns_section(chosen: ChosenModel, traced: list[LayerTrace]) -> No
     st.markdown(
         "Each filter of a conv layer answers some pattern in its window. To see which, the page starts from a grey "
         f"picture and changes it, step by step, in the direction that raises the filter's mean answer over its map "
-        f"(**gradient ascent**, {64} steps), shifting the picture by a pixel at random, blurring it lightly and "
+        f"(**gradient ascent**, {STEPS} steps), shifting the picture by a pixel at random, blurring it lightly and "
         "pulling it back towards grey a little on the way, so that it stays a picture and not noise. Deeper "
         "layers' filters combine the ones before them, so their patterns grow larger and more complex.")
     columns = st.columns(2)
