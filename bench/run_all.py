@@ -90,7 +90,8 @@ BENCHMARKS = (
               "Filter Playground slider change to the new image, 1024 × 1024 photo: p50 under 300 ms; start-up "
               "times with TensorFlow not loaded", _browser_missing),
     Benchmark("inside", "bench_inside.py", ("--runs", "3", "--changes", "20"),
-              "Inside a CNN: trace 3 × or less of one model(x) call; the forward pass on screen within 2 s of a "
+              "Inside a CNN: trace 3 × or less of one model(x) call; one VGG16 block3 filter pattern in 20 s or less; "
+              "the forward pass on screen within 2 s of a "
               "fresh server start; a unit change or a canvas stroke to its new explanation on screen: p50 250 ms "
               "or less (peer: a bare page)", _browser_missing),
     Benchmark("budget", "bench_budget.py", ("--seconds", "30"),

@@ -242,8 +242,8 @@ def vgg16_pattern(model: keras.Model, layer_name: str, filter_index: int, steps:
     """:func:`filter_pattern` for a VGG16 conv layer, as a photo: uint8 RGB of shape (size, size, 3).
 
     The ascent works on RGB pixels from 0 to 255, put through VGG16's own preprocessing (channels flipped to
-    BGR, the ImageNet mean taken away) before its layers. At the default 128 × 128, one filter of
-    ``block3_conv3`` took about 11 s on 2 CPU cores (``bench/bench_inside.py``).
+    BGR, the ImageNet mean taken away) before its layers. ``bench/bench_inside.py`` times one filter of
+    ``block3_conv3`` at the default 128 × 128 (target: 20 s or less on 2 CPU cores).
     """
     import tensorflow as tf
 
