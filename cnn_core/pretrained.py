@@ -7,6 +7,7 @@ and a ``.json`` record of how it was made and what it measured, both written by
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,16 +64,27 @@ PRETRAINED: dict[str, PretrainedModel] = {model.name: model for model in (
 
 
 def held_out_sample(dataset: str) -> tuple[np.ndarray, np.ndarray]:
-    """The shipped test pictures of ``dataset``: uint8 (300, 28, 28) and labels uint8 (300,).
+    """The shipped test pictures of ``dataset``: uint8 (300, 28, 28) and labels uint8 (300,), read-only.
 
     They are the first 300 test pictures of the split the shipped models were
-    measured on, which none of them trained on.
+    measured on, which none of them trained on. The file is read once per process
+    (pages ask on every rerun), so the arrays are shared and cannot be written to.
     """
+    samples = _samples()
+    if dataset not in samples:
+        raise ValueError(f"dataset must be one of {', '.join(sorted(samples))}. Received: dataset={dataset!r}")
+    return samples[dataset]
+
+
+@functools.cache
+def _samples() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     with np.load(SAMPLE_FILE) as arrays:
-        if f"{dataset}_images" not in arrays:
-            datasets = sorted(name.removesuffix("_images") for name in arrays if name.endswith("_images"))
-            raise ValueError(f"dataset must be one of {', '.join(datasets)}. Received: dataset={dataset!r}")
-        return arrays[f"{dataset}_images"], arrays[f"{dataset}_labels"]
+        names = sorted(name.removesuffix("_images") for name in arrays if name.endswith("_images"))
+        samples = {name: (arrays[f"{name}_images"], arrays[f"{name}_labels"]) for name in names}
+    for pair in samples.values():
+        for array in pair:
+            array.flags.writeable = False
+    return samples
 
 
 def load_pretrained(name: str) -> keras.Model:
