@@ -28,8 +28,8 @@ def grad_cam(model: keras.Model, batch: np.ndarray, class_index: int, layer_name
     ----------
     model : keras.Model
         Ending in a Dense layer, with or without a softmax activation, and
-        whose layers after ``layer_name`` form a single chain (as in VGG16
-        and Sequential-style CNNs).
+        whose layers form a single chain (as in VGG16 and Sequential-style
+        CNNs).
     batch : ndarray of shape (1, H, W, C)
         One preprocessed input, as given to ``model``.
     class_index : int
@@ -61,7 +61,11 @@ def grad_cam(model: keras.Model, batch: np.ndarray, class_index: int, layer_name
     # under a tape that watches nothing but the activations. A plain tape also
     # watches every weight it reads, and its backward pass through VGG16's fc1
     # then allocates kernel-sized tensors: about 800 MB more.
-    activations = keras.Model(model.inputs[0], layer.output)(batch, training=False)  # (1, h, w, c)
+    # Layer by layer, rather than a model from the layer's output, which names the first graph a shared layer
+    # was called in (VGG16's own, for the page's model of a person's classes).
+    activations = batch
+    for earlier_layer in chain_through(model, layer.name):
+        activations = earlier_layer(activations, training=False)  # ends as (1, h, w, c)
     with tf.GradientTape(watch_accessed_variables=False) as tape:
         tape.watch(activations)
         features = activations

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cnn_core import checks, conv
+from cnn_core.keras_calls import LayerCall, sequential_code, sequential_model
 from cnn_core.pretrained import PRETRAINED, load_pretrained  # noqa: F401 (the names the app uses)
 
 if TYPE_CHECKING:
@@ -173,11 +174,7 @@ def build_model(spec: Architecture | str, input_shape: tuple[int, int, int] = (2
     ValueError
         As :func:`describe`, before any Keras layer is made.
     """
-    import keras
-
-    calls = layer_calls(spec, input_shape, num_classes)
-    return keras.Sequential([getattr(keras.layers, kind)(*arguments, **options)
-                             for kind, arguments, options in calls])
+    return sequential_model(layer_calls(spec, input_shape, num_classes))
 
 
 def keras_code(spec: Architecture | str, input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10,
@@ -186,16 +183,8 @@ def keras_code(spec: Architecture | str, input_shape: tuple[int, int, int] = (28
 
     It prints the calls :func:`build_model` makes, so the two cannot drift apart.
     """
-    lines = []
-    for kind, arguments, options in layer_calls(spec, input_shape, num_classes):
-        written = [repr(argument) for argument in arguments] + [f"{key}={value!r}" for key, value in options.items()]
-        prefix = "keras" if kind == "Input" else "keras.layers"
-        lines.append(f"    {prefix}.{kind}({', '.join(written)}),")
     header = "import keras\n\n" if imports else ""
-    return header + "model = keras.Sequential([\n" + "\n".join(lines) + "\n])\n"
-
-
-LayerCall = tuple[str, tuple, dict]
+    return header + sequential_code(layer_calls(spec, input_shape, num_classes))
 
 
 def layer_calls(spec: Architecture | str, input_shape: tuple[int, int, int] = (28, 28, 1),

@@ -1,9 +1,5 @@
-"""VGG16 trained on ImageNet: loading it within a memory budget, preparing
-photos the way it expects, and naming its answers without the network.
-
-TensorFlow is imported inside the functions that need it, so importing this
-module stays cheap.
-"""
+"""VGG16 trained on ImageNet: loading it within a memory budget, preparing photos the way it expects, and
+naming its answers without the network. TensorFlow is imported inside the functions that need it."""
 
 from __future__ import annotations
 
@@ -45,7 +41,6 @@ _BLOCKS = ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 51
 class WeightsUnavailableError(RuntimeError):
     """The ImageNet weights could neither be found locally nor downloaded."""
 
-
 @dataclass(frozen=True)
 class Prediction:
     """One row of a top-k answer."""
@@ -74,8 +69,8 @@ def resize_for_vgg16(image: np.ndarray, mode: str = "center_crop") -> np.ndarray
     if mode not in PREPROCESS_MODES:
         raise ValueError(f"mode must be one of {PREPROCESS_MODES}. Received: mode={mode!r}")
     if np.ndim(image) != 3 or np.shape(image)[2] != 3 or np.asarray(image).dtype != np.uint8:
-        raise ValueError(f"Expected an RGB uint8 image of shape (H, W, 3). "
-                         f"Received: shape={np.shape(image)}, dtype={np.asarray(image).dtype}")
+        raise ValueError(f"Expected an RGB uint8 image of shape (H, W, 3). Received: shape={np.shape(image)}, "
+                         f"dtype={np.asarray(image).dtype}")
     if mode == "center_crop":
         height, width = image.shape[:2]
         side = min(height, width)
@@ -185,7 +180,11 @@ def build_model(initializer: str = "glorot_uniform",
     for name in ("fc1", "fc2"):
         x = layers.Dense(4096, activation="relu", **arrays(name))(x)
     outputs = layers.Dense(1000, activation="softmax", **arrays("predictions"))(x)
-    return keras.Model(inputs, outputs, name="vgg16")
+    model, zeros = keras.Model(inputs, outputs, name="vgg16"), keras.initializers.Zeros()
+    for layer in model.layers if initial_weights else []:  # the file's readers built it; Keras' defaults save
+        if hasattr(layer, "kernel_initializer"):
+            layer.kernel_initializer, layer.bias_initializer = keras.initializers.get(initializer), zeros
+    return model
 
 
 def load_model(weights_path: str | os.PathLike | None = None, progress: downloads.Progress | None = None,
@@ -195,9 +194,8 @@ def load_model(weights_path: str | os.PathLike | None = None, progress: download
     The weights come from ``weights_path``, else from :func:`weights_file`: the
     file named by the ``VGG16_WEIGHTS`` environment variable, else Keras' copy
     in ``~/.keras/models``, downloaded once (about 528 MB, checked against its hash).
-    Each array is read from the file as its layer is built and becomes that
-    layer's variable, which keeps the peak and the settled memory well below
-    those of ``keras.applications.VGG16`` (see :func:`_read_legacy_weights`).
+    Each array is read from the file as its layer is built and becomes that layer's variable, which keeps the
+    peak and the settled memory well below those of ``keras.applications.VGG16`` (see :func:`_read_legacy_weights`).
 
     Raises WeightsUnavailableError when the file is missing or the download
     fails (for example offline), with what to do about it.
@@ -232,10 +230,9 @@ def load_model(weights_path: str | os.PathLike | None = None, progress: download
 def _read_legacy_weights(file, layer_name: str, index: int, shape: tuple[int, ...]) -> np.ndarray:
     """One array of the official file: legacy HDF5, a group per layer listing its arrays in order.
 
-    Loading into an already built model costs memory that stays: Keras' loader
-    holds fc1's 411 MB kernel three times at once, and writing into a variable
-    in slices switches TensorFlow to copying the whole variable on every read,
-    which left about 400 MB more after the first prediction.
+    Loading into an already built model costs memory that stays: Keras' loader holds fc1's 411 MB kernel three
+    times at once, and writing into a variable in slices switches TensorFlow to copying the whole variable on
+    every read, which left about 400 MB more after the first prediction.
     """
     group = file[layer_name]
     names = [name.decode() if isinstance(name, bytes) else name for name in group.attrs["weight_names"]]
@@ -270,7 +267,7 @@ class Classifier:
 
     def __init__(self, model: keras.Model) -> None:
         self.model = model
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()  # held by whoever runs the shared model
 
     @classmethod
     def load(cls, weights_path: str | os.PathLike | None = None, progress: downloads.Progress | None = None,
@@ -282,19 +279,19 @@ class Classifier:
 
     def predict(self, batch: np.ndarray) -> np.ndarray:
         """Class probabilities, float32 of shape (N, 1000), for a preprocessed (N, 224, 224, 3) batch."""
-        with self._lock:
+        with self.lock:
             return np.asarray(self.model(batch, training=False))
 
     def grad_cam(self, batch: np.ndarray, class_index: int) -> np.ndarray:
         """:func:`cnn_core.explain.grad_cam` at ``block5_conv3``: (224, 224) float32 in [0, 1]."""
         from cnn_core import explain
 
-        with self._lock:
+        with self.lock:
             return explain.grad_cam(self.model, batch, class_index, layer_name="block5_conv3")
 
     def feature_maps(self, batch: np.ndarray, layer_name: str) -> np.ndarray:
         """The output of one layer for one photo: float32 of shape (h, w, channels)."""
         from cnn_core import explain
 
-        with self._lock:
+        with self.lock:
             return explain.layer_output(self.model, batch, layer_name)[0]
