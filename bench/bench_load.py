@@ -37,7 +37,7 @@ from cnn_core import recipes  # noqa: E402
 from cnn_core.conv import output_size  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid, write_dataset  # noqa: E402
 from tests.drive import SETTLED, VGG16_ANSWERED  # noqa: E402
-from ui.trainer import session as trainer_session  # noqa: E402
+from ui import live_training  # noqa: E402
 
 RESULT_TIMEOUT_MS = 600_000
 
@@ -204,7 +204,7 @@ async def _drive(url: str, pid: int, sessions: list[Session], work: dict, timeou
 
 def run(classifiers: int = 3, trainers: int = 3, playgrounds: int = 3, epochs: int = 2, changes: int = 6,
         examples: int = 1000, timeout: float = 900,
-        training_cap: int = trainer_session.MAX_CONCURRENT_TRAININGS) -> LoadReport:
+        training_cap: int = live_training.MAX_CONCURRENT_TRAININGS) -> LoadReport:
     """Start a server, drive the sessions concurrently, stop the server; at most ``timeout`` seconds of driving.
 
     ``training_cap`` is the server's CNN_MAX_TRAININGS: trainers beyond it must queue.
@@ -236,7 +236,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--classify", type=int, default=3, help="sessions on the VGG16 page")
     parser.add_argument("--train", type=int, default=3, help="sessions training")
-    parser.add_argument("--cap", type=int, default=trainer_session.MAX_CONCURRENT_TRAININGS,
+    parser.add_argument("--cap", type=int, default=live_training.MAX_CONCURRENT_TRAININGS,
                         help="trainings the server runs at once (CNN_MAX_TRAININGS)")
     parser.add_argument("--playground", type=int, default=3, help="sessions on the Filter Playground")
     parser.add_argument("--epochs", type=int, default=2)

@@ -253,3 +253,16 @@ def _write_atomically(path: Path, write: Callable[[str], object], suffix: str) -
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def model_bytes(model: keras.Model) -> bytes:
+    """``model`` as the bytes of a ``.keras`` file, for a download.
+
+    Keras writes only to a path, so the file passes through a temporary folder that is deleted at once; in
+    ``/dev/shm`` (memory) where the system has it, so that nothing of a visitor's model reaches the disk.
+    """
+    memory = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(dir=memory) as folder:
+        path = Path(folder) / "model.keras"
+        model.save(path)
+        return path.read_bytes()

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from cnn_core import vgg16
-from ui import image_picker, streamlit_adjustments
+from ui import image_picker, shared_vgg16, streamlit_adjustments
 from ui.classifier import filter_patterns, sections
 from ui.classifier import state_keys as keys
-from ui.megabyte_bar import MegabyteBar
 from ui.text import plain
 
 streamlit_adjustments.require_app_entry_point()
@@ -24,17 +23,7 @@ with st.sidebar:
                     help="VGG16 sees 224 × 224 pixels. Centre crop keeps proportions but cuts the edges; "
                          "squash keeps everything but distorts shapes.")
 
-try:
-    download = MegabyteBar("Downloading VGG16's ImageNet weights")
-    vgg16.weights_file(download.update)
-    download.close()
-    loading = MegabyteBar(f"Loading VGG16's {vgg16.TOTAL_PARAMETERS:,} weights into memory (once for everyone)")
-    with st.spinner("Waiting for VGG16, which another visitor's page is loading…"):
-        sections.load_classifier(loading.update)
-    loading.close()
-except vgg16.WeightsUnavailableError as error:
-    st.error(str(error))
-    st.stop()
+shared_vgg16.require_classifier()
 if not photos:
     st.stop()
 

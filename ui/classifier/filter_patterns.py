@@ -7,7 +7,7 @@ import streamlit as st
 
 from cnn_core import explain
 from ui.classifier import state_keys as keys
-from ui.classifier.sections import load_classifier
+from ui.shared_vgg16 import load_classifier
 
 #: Side of the pattern: smaller than VGG16's 224, so one filter takes seconds, not minutes.
 PATTERN_SIDE = 128

@@ -8,30 +8,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.logger import get_logger
 
-from cnn_core import downloads, explain, vgg16
+from cnn_core import explain, vgg16
 from ui import figures
 from ui.classifier import state_keys as keys
+from ui.shared_vgg16 import load_classifier
 from ui.text import plain
 
-_LOG = get_logger(__name__)
 #: Below this top probability the page says VGG16 is unsure.
 LOW_CONFIDENCE = 0.25
 #: Channels shown in the feature-map mosaic.
 FEATURE_CHANNELS_SHOWN = 16
-
-
-@st.cache_resource(show_spinner=False)
-def load_classifier(_progress: downloads.Progress | None = None) -> vgg16.Classifier:
-    """VGG16, loaded once per server process and shared by every session (the server log says when).
-
-    ``_progress`` hears the megabytes read, on the page of the visitor whose call loads it.
-    """
-    start = time.perf_counter()
-    classifier = vgg16.Classifier.load(progress=_progress)
-    _LOG.info("VGG16 loaded in %.1f s; every session shares it", time.perf_counter() - start)
-    return classifier
 
 
 @dataclass(frozen=True)

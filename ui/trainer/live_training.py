@@ -6,11 +6,11 @@ import streamlit as st
 
 from cnn_core import models, pretrained, training
 from cnn_core.training_data import PreparedData, validation_data
-from cnn_core.training_progress import Snapshot
-from ui import figures, session_watch
+from ui import session_watch
+from ui.live_training import live_progress, training_slots
 from ui.trainer import handover
 from ui.trainer import state_keys as keys
-from ui.trainer.session import Trained, training_slots
+from ui.trainer.session import Trained
 
 #: Seconds between redraws while training. Each redraw costs the server about 0.1 s of Python (the
 #: training thread waits for it) and the browser a Plotly redraw, so redrawing every second slowed
@@ -65,40 +65,4 @@ def _continue(continued: Trained, epochs: int) -> None:
 
 def progress_section(trained: Trained) -> None:
     """Progress, speed and curves of the session's run, redrawn every REDRAW_SECONDS while it is active."""
-    snapshot = trained.run.snapshot()
-
-    @st.fragment(run_every=REDRAW_SECONDS if snapshot.is_active else None)
-    def live() -> None:
-        current = trained.run.snapshot()
-        _status(current)
-        if current.batch_loss:
-            st.plotly_chart(figures.curves_figure(current, trained.run.config.patience), key=keys.TRAINING_CURVES)
-        if snapshot.is_active and not current.is_active:
-            st.rerun()  # the whole page: show the results and re-enable the buttons
-
-    live()
-
-
-def _status(snapshot: Snapshot) -> None:
-    if snapshot.state == "queued":
-        capacity = training_slots().capacity
-        places = "one training" if capacity == 1 else f"{capacity} trainings"
-        st.info(f"Queued: this server runs {places} at once, and all places are taken. Yours starts when one "
-                f"frees up (you are number {snapshot.queue_position} in line).", icon="⏳")
-        return
-    done = ((snapshot.epoch - 1) * snapshot.batches_per_epoch + snapshot.batch) / max(
-        1, snapshot.total_epochs * snapshot.batches_per_epoch)
-    left = "" if snapshot.seconds_left is None else f", about {_duration(snapshot.seconds_left)} left"
-    text = (f"Epoch {snapshot.epoch}/{snapshot.total_epochs}, batch {snapshot.batch}/{snapshot.batches_per_epoch}"
-            f", {snapshot.samples_per_second:,.0f} examples per second{left}"
-            f" · learning rate {snapshot.learning_rate:.2g}")
-    if snapshot.is_active:
-        st.progress(min(max(done, 0.0), 1.0), text=text)
-    elif snapshot.state == "failed":
-        st.error(snapshot.message)
-    elif snapshot.message:
-        st.success(snapshot.message) if snapshot.state == "finished" else st.warning(snapshot.message)
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    live_progress(trained.run, keys.TRAINING_CURVES, REDRAW_SECONDS)

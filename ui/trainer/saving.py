@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -14,9 +11,6 @@ from ui.text import plain
 from ui.trainer import handover
 from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained
-
-if TYPE_CHECKING:
-    import keras
 
 
 def save_section(trained: Trained) -> None:
@@ -44,9 +38,9 @@ def save_section(trained: Trained) -> None:
     columns[0].button("Replace on the server" if taken else "Save on the server", key=keys.SAVE_MODEL,
                       icon=":material/save:", disabled=taken and not replace, on_click=_save,
                       args=(trained, name, replace))
-    columns[1].download_button("Download .keras", lambda: _model_bytes(trained.model), file_name=f"{name}.keras",
-                               mime="application/octet-stream", key=keys.DOWNLOAD_MODEL, icon=":material/download:",
-                               on_click="ignore")
+    columns[1].download_button("Download .keras", lambda: model_store.model_bytes(trained.model),
+                               file_name=f"{name}.keras", mime="application/octet-stream", key=keys.DOWNLOAD_MODEL,
+                               icon=":material/download:", on_click="ignore")
     if keys.SAVED_MESSAGE in st.session_state:
         kind, text = st.session_state.pop(keys.SAVED_MESSAGE)
         (st.success if kind == "success" else st.warning)(text)
@@ -70,13 +64,6 @@ def _save(trained: Trained, name: str, replace: bool) -> None:
     trained.label = name
     done = "Replaced the saved model with this one" if replace else "Saved"
     st.session_state[keys.SAVED_MESSAGE] = ("success", f"{done}: models/trained/{plain(path.name)}.")
-
-
-def _model_bytes(model: keras.Model) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.keras"
-        model.save(path)
-        return path.read_bytes()
 
 
 def saved_models_section(active: bool) -> None:

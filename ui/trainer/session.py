@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
@@ -12,16 +11,11 @@ import streamlit as st
 from cnn_core import familiarity, models, training, training_data
 from cnn_core.evaluation import Evaluation, evaluate
 from cnn_core.training_data import PreparedData
-from cnn_core.training_slots import TrainingSlots
 
 if TYPE_CHECKING:
     import keras
 
 T = TypeVar("T")
-
-#: Trainings that may run at once in this server process unless CNN_MAX_TRAININGS says otherwise;
-#: the others queue. Each default training takes about one core.
-MAX_CONCURRENT_TRAININGS = 2
 
 
 @dataclass
@@ -53,15 +47,6 @@ class Trained:
 def load_data(name: str, train_size: int | None, data_dir: str | None) -> PreparedData:
     """The dataset ready for training, read once for every session of the server."""
     return training_data.prepare_dataset(name, train_size, data_dir)
-
-
-@st.cache_resource(show_spinner=False)
-def training_slots() -> TrainingSlots:
-    """One cap for the whole server process: CNN_MAX_TRAININGS, or MAX_CONCURRENT_TRAININGS."""
-    setting = os.environ.get("CNN_MAX_TRAININGS", "")
-    given = setting.isascii() and setting.isdigit() and int(setting) >= 1
-    capacity = int(setting) if given else MAX_CONCURRENT_TRAININGS
-    return TrainingSlots(capacity)
 
 
 def evaluation_of(trained: Trained, data: PreparedData) -> Evaluation:

@@ -1,0 +1,42 @@
+"""The one VGG16 of the server process, shared by every page and session that needs it."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from streamlit.logger import get_logger
+
+from cnn_core import downloads, vgg16
+from ui.megabyte_bar import MegabyteBar
+
+_LOG = get_logger(__name__)
+
+
+@st.cache_resource(show_spinner=False)
+def load_classifier(_progress: downloads.Progress | None = None) -> vgg16.Classifier:
+    """VGG16, loaded once per server process and shared by every session (the server log says when).
+
+    ``_progress`` hears the megabytes read, on the page of the visitor whose call loads it.
+    """
+    start = time.perf_counter()
+    classifier = vgg16.Classifier.load(progress=_progress)
+    _LOG.info("VGG16 loaded in %.1f s; every session shares it", time.perf_counter() - start)
+    return classifier
+
+
+def require_classifier() -> vgg16.Classifier:
+    """The shared VGG16, with progress bars while its weights download and load; without the weights, what to do
+    about it, and the page stops there."""
+    try:
+        download = MegabyteBar("Downloading VGG16's ImageNet weights")
+        vgg16.weights_file(download.update)
+        download.close()
+        loading = MegabyteBar(f"Loading VGG16's {vgg16.TOTAL_PARAMETERS:,} weights into memory (once for everyone)")
+        with st.spinner("Waiting for VGG16, which another visitor's page is loading…"):
+            classifier = load_classifier(loading.update)
+        loading.close()
+    except vgg16.WeightsUnavailableError as error:
+        st.error(str(error))
+        st.stop()
+    return classifier
