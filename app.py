@@ -13,6 +13,8 @@ PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", ic
                      url_path="filter_playground")
 TRAINER = st.Page("pages/trainer.py", title="Trainer", icon=":material/model_training:", url_path="trainer")
 INSIDE = st.Page("pages/inside_cnn.py", title="Inside a CNN", icon=":material/account_tree:", url_path="inside_cnn")
+OWN_CLASSES = st.Page("pages/own_classes.py", title="Your own classes", icon=":material/category:",
+                      url_path="own_classes")
 CLASSIFIER = st.Page("pages/vgg16_classifier.py", title="VGG16 classifier", icon=":material/image_search:",
                      url_path="vgg16_classifier")
 
@@ -61,7 +63,10 @@ def home() -> None:
     st.page_link(CLASSIFIER, label="VGG16 classifier: both parts at work", icon=":material/image_search:")
     st.markdown("A CNN trained on a million photos names what is in yours, with its five best guesses, and "
                 "shows which parts of the photo its answer came from.")
+    st.page_link(OWN_CLASSES, label="Your own classes: teach VGG16 something new", icon=":material/category:")
+    st.markdown("Make two to ten classes from your own photos or camera, train a new head on VGG16's features in "
+                "seconds, try it on new photos, see where it looks, and download the model.")
 
 
 HOME = st.Page(home, title="Home", icon=":material/home:", default=True)
-st.navigation([HOME, PLAYGROUND, TRAINER, INSIDE, CLASSIFIER]).run()
+st.navigation([HOME, PLAYGROUND, TRAINER, INSIDE, CLASSIFIER, OWN_CLASSES]).run()

@@ -1,13 +1,10 @@
 """Training a Keras model in a background thread that a web page can watch and stop.
 
-The thread only writes into a lock-protected :class:`TrainingRun`; a page
-reads :meth:`TrainingRun.snapshot` whenever it redraws, and calls
-:meth:`TrainingRun.stop` or :meth:`TrainingRun.continue_training`. Nothing here
-knows about Streamlit. :class:`~cnn_core.training_slots.TrainingSlots` caps how
-many runs train at once in a process; the others wait in line and know their
-place. :func:`start_training` is the whole start: seed, build, compile, split, train.
-
-TensorFlow is imported only when a run starts.
+The thread only writes into a lock-protected :class:`TrainingRun`; a page reads :meth:`TrainingRun.snapshot`
+whenever it redraws, and calls :meth:`TrainingRun.stop` or :meth:`TrainingRun.continue_training`. Nothing here
+knows about Streamlit. :class:`~cnn_core.training_slots.TrainingSlots` caps how many runs train at once in a
+process; the others wait in line and know their place. :func:`start_training` is the whole start of a Trainer
+run: seed, build, compile, split, train. TensorFlow is imported only when a run starts.
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ import numpy as np
 
 from cnn_core import augmentation, checks, models
 from cnn_core.training_config import TrainingConfig
-from cnn_core.training_data import PreparedData, validation_data
+from cnn_core.training_data import PreparedData, fit_inputs, validation_data, validation_scores
 from cnn_core.training_progress import ACTIVE_STATES, EpochResult, RunState, Snapshot, estimate_seconds_left
 from cnn_core.training_slots import TrainingSlots
 
@@ -38,7 +35,7 @@ class TrainingRun:
         Compiled with a loss and an ``accuracy`` metric (:func:`cnn_core.models.compile_model`); with
         ``config.augmentation``, fitted behind random layers (:func:`cnn_core.augmentation.training_model`).
     training, validation : (inputs, labels) pairs
-        Inputs float32 (N, H, W, C), labels int (N,).
+        Inputs float32 (N, H, W, C) or (N, features), labels int (N,).
     config : TrainingConfig
     slots : TrainingSlots, optional
         Shared by every run of a process to cap how many train at once.
@@ -160,9 +157,9 @@ class TrainingRun:
             # Shuffling and dropout. Only on the first start: seeding TensorFlow also clears its kernel
             # cache, which made every Continue's first batches slow.
             seed_everything(self.config.seed)
-        self._fit_model.fit(*self._training, batch_size=self.config.batch_size, epochs=self._total_epochs,
-                            initial_epoch=len(self._epochs), shuffle=True, verbose=0,
-                            callbacks=[_progress_callback(keras, self)])
+        seed = self.config.seed + len(self._epochs)  # below SMALL_DATA, each Continue its own order
+        self._fit_model.fit(**fit_inputs(*self._training, self.config.batch_size, seed), epochs=self._total_epochs,
+                            initial_epoch=len(self._epochs), verbose=0, callbacks=[_progress_callback(keras, self)])
 
     def _finish(self) -> None:
         with self._lock:
@@ -235,10 +232,8 @@ class TrainingRun:
         if complete:
             x_val, y_val = self._validation
             validation_start = time.perf_counter()
-            metrics = self.model.evaluate(x_val, y_val, batch_size=max(self.config.batch_size, 256), verbose=0,
-                                          return_dict=True)
+            val_loss, val_accuracy = validation_scores(self.model, x_val, y_val, self.config.batch_size)
             self._forward_speed = len(y_val) / max(time.perf_counter() - validation_start, 1e-9)
-            val_loss, val_accuracy = float(metrics["loss"]), float(metrics["accuracy"])
         result = EpochResult(epoch + 1, float(logs["loss"]), float(logs["accuracy"]), val_loss, val_accuracy,
                              time.perf_counter() - self._epoch_start, complete)
         with self._lock:

@@ -8,7 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = sorted([*(ROOT / "cnn_core").rglob("*.py"), *(ROOT / "ui").rglob("*.py")])
 PAGE_FOLDERS = {"pages/trainer.py": "ui/trainer", "pages/filter_playground.py": "ui/playground",
-                "pages/vgg16_classifier.py": "ui/classifier", "pages/inside_cnn.py": "ui/inside_cnn"}
+                "pages/vgg16_classifier.py": "ui/classifier", "pages/inside_cnn.py": "ui/inside_cnn",
+                "pages/own_classes.py": "ui/own_classes"}
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(ROOT)))

@@ -3,12 +3,13 @@
 import threading
 import time
 
+import keras
 import numpy as np
 import pytest
 
 from cnn_core import curves, datasets, models, training
 from cnn_core.evaluation import Evaluation, class_report, confusion_matrix, evaluate, mistakes
-from cnn_core.training_data import PreparedData, prepare_dataset, validation_data
+from cnn_core.training_data import PreparedData, fit_inputs, prepare_dataset, validation_data, validation_scores
 from cnn_core.training_slots import TrainingSlots
 from tests.conftest import learnable_images, write_dataset
 
@@ -277,3 +278,25 @@ def test_a_runs_time_left_includes_its_validation_and_evaluation(monkeypatch):
     first_epoch, last_epoch = seen[0], seen[-1]
     assert first_epoch[2:5] == (2, 200, 150)  # both validations to come, of 200, and the test set of 150
     assert last_epoch[2] == 1 and last_epoch[5] is not None  # the last validation, at its measured speed
+
+
+def test_a_small_training_set_is_one_pass_of_every_example_per_epoch():
+
+    inputs, labels = np.arange(45, dtype=np.float32).reshape(45, 1), np.arange(45)
+    arguments = fit_inputs(inputs, labels, batch_size=16, seed=0)
+    assert arguments["steps_per_epoch"] == 3
+    batches = list(arguments["x"].take(6).as_numpy_iterator())
+    assert [len(batch[1]) for batch in batches] == [16, 16, 13] * 2
+    first, second = (np.concatenate([batch[1] for batch in batches[start : start + 3]]) for start in (0, 3))
+    assert sorted(first) == sorted(second) == list(range(45)) and not np.array_equal(first, second)
+
+
+def test_validation_scores_of_a_few_examples_equal_keras_evaluate():
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3, activation="softmax")])
+    models.compile_model(model)
+    inputs = np.random.default_rng(0).normal(size=(20, 5)).astype(np.float32) * 8
+    labels = np.random.default_rng(1).integers(0, 3, 20)
+    expected = model.evaluate(inputs, labels, verbose=0, return_dict=True)
+    loss, accuracy = validation_scores(model, inputs, labels, batch_size=16)
+    assert loss == pytest.approx(expected["loss"], rel=1e-5) and accuracy == pytest.approx(expected["accuracy"])

@@ -9,26 +9,7 @@ import numpy as np
 import pytest
 
 from cnn_core import explain, from_scratch, models, transfer, transfer_code, vgg16
-
-
-def class_photos(per_class: int = 8, classes: int = 2, seed: int = 0) -> tuple[list[np.ndarray], np.ndarray]:
-    """Photos that even a random-weight VGG16 tells apart: each class its own colour and stripe direction.
-
-    Sizes vary (VGG16's preprocessing resizes them), and each photo has its own noise and stripe phase.
-    """
-    generator = np.random.default_rng(seed)
-    colours = np.array([[200, 40, 40], [40, 60, 210], [40, 190, 60], [220, 200, 40]], np.float32)
-    photos, labels = [], []
-    for label in range(classes):
-        for _ in range(per_class):
-            height, width = generator.integers(120, 260, 2)
-            rows, columns = np.mgrid[0:height, 0:width]
-            along = rows if label % 2 == 0 else columns
-            stripes = (np.sin(along / (3 + 2 * label) + generator.uniform(0, 6)) > 0)[..., None]
-            photo = colours[label] * (0.55 + 0.45 * stripes) + generator.normal(0, 18, (height, width, 3))
-            photos.append(np.clip(photo, 0, 255).astype(np.uint8))
-            labels.append(label)
-    return photos, np.array(labels)
+from tests.conftest import class_photos
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from cnn_core.evaluation import Evaluation, class_report, mistakes
 from cnn_core.training_data import PreparedData
 from ui import figures
+from ui.confusion_table import confusion_table
 from ui.shipped_models import seen_pictures_note
 from ui.trainer import controls
 from ui.trainer import state_keys as keys
@@ -33,10 +33,8 @@ def results_section(trained: Trained, data: PreparedData) -> None:
     names = list(trained.class_names)
     st.markdown("**Confusion matrix**: rows are the true class, columns what the model answered; the diagonal "
                 "holds the correct answers. **Click a cell** to see those mistakes below.")
-    confusion = pd.DataFrame(evaluation.confusion, index=names, columns=names)
-    largest_off_diagonal = max(1, int((evaluation.confusion - np.diag(np.diag(evaluation.confusion))).max()))
-    styled = confusion.style.apply(lambda frame: _confusion_colours(frame, largest_off_diagonal), axis=None)
-    event = st.dataframe(styled, key=keys.CONFUSION_MATRIX, on_select="rerun", selection_mode="single-cell")
+    event = st.dataframe(confusion_table(evaluation.confusion, names), key=keys.CONFUSION_MATRIX, on_select="rerun",
+                         selection_mode="single-cell")
     true_class = predicted_class = None
     if event.selection.cells:
         row, column_name = event.selection.cells[0]
@@ -51,18 +49,6 @@ def results_section(trained: Trained, data: PreparedData) -> None:
                      column_config={name: st.column_config.NumberColumn(format="%.3f")
                                     for name in ("precision", "recall", "F1")})
     _gallery(evaluation, data, names, true_class, predicted_class)
-
-
-def _confusion_colours(frame: pd.DataFrame, largest_off_diagonal: int) -> pd.DataFrame:
-    """Green diagonal, red mistakes; the more images, the stronger the colour."""
-    values = frame.to_numpy()
-    diagonal = np.eye(len(values), dtype=bool)
-    strength = np.where(diagonal, values / max(1, values.max()), values / largest_off_diagonal)
-    colours = np.where(diagonal, "44, 160, 44", "214, 39, 40")
-    styles = [[f"background-color: rgba({colour}, {0.1 + 0.7 * level:.2f})" if value else ""
-               for colour, level, value in zip(colour_row, level_row, value_row)]
-              for colour_row, level_row, value_row in zip(colours, strength, values)]
-    return pd.DataFrame(styles, index=frame.index, columns=frame.columns)
 
 
 def _gallery(evaluation: Evaluation, data: PreparedData, names: list[str], true_class: int | None,
