@@ -1,9 +1,9 @@
 """The VGG16 page under AppTest, with VGG16's architecture and random weights."""
 
 import pytest
-import streamlit as st
 
 from tests.conftest import png_bytes
+from ui import process_cache
 
 PAGE = "pages/vgg16_classifier.py"
 
@@ -19,12 +19,12 @@ def _text(page) -> str:
 
 
 def test_without_weights_the_page_says_how_to_get_them(app, tmp_path, monkeypatch):
-    st.cache_resource.clear()
+    process_cache.clear_all()
     monkeypatch.setenv("VGG16_WEIGHTS", str(tmp_path / "missing.h5"))
     page = app.switch_page(PAGE).run()
     assert not page.exception
     assert "Set VGG16_WEIGHTS" in page.error[0].value
-    st.cache_resource.clear()  # let the next test load the real file
+    process_cache.clear_all()  # let the next test load the real file
 
 
 def test_top_five_table_chart_and_heatmap_for_the_cat(classifier_page):
@@ -109,3 +109,20 @@ def test_what_a_filter_looks_for_is_found_for_the_chosen_layer(classifier_page):
     assert not page.exception
     captions = [image.caption for element in page.get("image") for image in element.proto.imgs]
     assert "What filter 0 of block1_conv2 answers most (128 × 128, shown larger)" in captions
+
+
+def test_a_pattern_seen_again_comes_from_the_cache_without_its_progress_bar(classifier_page):
+    page = classifier_page.segmented_control(key="vgg16_section").set_value("What its filters look for").run()
+    page = page.selectbox(key="vgg16_pattern_layer").set_value("block1_conv1").run()
+    page = page.selectbox(key="vgg16_pattern_layer").set_value("block1_conv2").run()
+    page = page.selectbox(key="vgg16_pattern_layer").set_value("block1_conv1").run()
+    assert not page.exception
+    assert [bar.proto.text for bar in page.get("progress")] == []
+
+
+def test_the_loading_bar_is_gone_once_vgg16_is_loaded(app, random_vgg16_weights, monkeypatch):
+    process_cache.clear_all()
+    monkeypatch.setenv("VGG16_WEIGHTS", str(random_vgg16_weights))
+    page = app.switch_page(PAGE).run()
+    page = page.run()
+    assert not page.exception and [bar.proto.text for bar in page.get("progress")] == []

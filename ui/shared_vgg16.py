@@ -9,20 +9,26 @@ from streamlit.logger import get_logger
 
 from cnn_core import downloads, vgg16
 from ui.megabyte_bar import MegabyteBar
+from ui.process_cache import ProcessCache
 
 _LOG = get_logger(__name__)
 
 
-@st.cache_resource(show_spinner=False)
-def load_classifier(_progress: downloads.Progress | None = None) -> vgg16.Classifier:
+_LOADED = ProcessCache()
+
+
+def load_classifier(progress: downloads.Progress | None = None) -> vgg16.Classifier:
     """VGG16, loaded once per server process and shared by every session (the server log says when).
 
-    ``_progress`` hears the megabytes read, on the page of the visitor whose call loads it.
+    ``progress`` hears the megabytes read, on the page of the visitor whose call loads it; other callers wait.
     """
-    start = time.perf_counter()
-    classifier = vgg16.Classifier.load(progress=_progress)
-    _LOG.info("VGG16 loaded in %.1f s; every session shares it", time.perf_counter() - start)
-    return classifier
+    def load() -> vgg16.Classifier:
+        start = time.perf_counter()
+        classifier = vgg16.Classifier.load(progress=progress)
+        _LOG.info("VGG16 loaded in %.1f s; every session shares it", time.perf_counter() - start)
+        return classifier
+
+    return _LOADED.get("vgg16", load)
 
 
 def require_classifier() -> vgg16.Classifier:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from cnn_core import explain
 from ui.classifier import state_keys as keys
+from ui.process_cache import ProcessCache
 from ui.shared_vgg16 import load_classifier
 
 #: Side of the pattern: smaller than VGG16's 224, so one filter takes seconds, not minutes.
@@ -14,14 +15,13 @@ PATTERN_SIDE = 128
 STEPS = 64
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def vgg16_pattern(layer_name: str, filter_index: int, _progress=None) -> np.ndarray:
-    """One filter's pattern, found once per server (VGG16 is shared) and only read; ``_progress`` hears each step.
+_PATTERNS = ProcessCache(max_entries=256)
 
-    A resource cache, not a data cache: a data cache records the progress bar's updates to replay them.
-    """
-    return explain.vgg16_pattern(load_classifier().model, layer_name, filter_index, steps=STEPS, size=PATTERN_SIDE,
-                                 progress=_progress)
+
+def vgg16_pattern(layer_name: str, filter_index: int, progress=None) -> np.ndarray:
+    """One filter's pattern, found once per server (VGG16 is shared) and only read; ``progress`` hears each step."""
+    return _PATTERNS.get((layer_name, filter_index), lambda: explain.vgg16_pattern(
+        load_classifier().model, layer_name, filter_index, steps=STEPS, size=PATTERN_SIDE, progress=progress))
 
 
 def filter_patterns_section() -> None:
@@ -41,7 +41,7 @@ def filter_patterns_section() -> None:
     filter_index = int(columns[1].number_input("Filter", 0, filters - 1, 0, key=keys.PATTERN_FILTER,
                                                help=f"One of the layer's {filters} filters."))
     bar = st.progress(0.0, text=f"Gradient ascent on filter {filter_index} of {layer_name}…")
-    pattern = vgg16_pattern(layer_name, filter_index, _progress=lambda done, total: bar.progress(
+    pattern = vgg16_pattern(layer_name, filter_index, progress=lambda done, total: bar.progress(
         done / total, text=f"Gradient ascent on filter {filter_index} of {layer_name}: step {done} of {total}"))
     bar.empty()
     st.image(pattern, width=256, caption=f"What filter {filter_index} of {layer_name} answers most "
