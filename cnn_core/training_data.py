@@ -86,7 +86,7 @@ def fit_inputs(inputs: np.ndarray, labels: np.ndarray, batch_size: int, seed: in
 
     dataset = tf.data.Dataset.from_tensor_slices((inputs, labels))
     dataset = dataset.shuffle(len(labels), seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
-    return dict(x=dataset, steps_per_epoch=-(-len(labels) // batch_size))
+    return dict(x=dataset, steps_per_epoch=-(-len(labels) // batch_size), shuffle=False)  # the pipeline shuffles
 
 
 def validation_scores(model, inputs: np.ndarray, labels: np.ndarray, batch_size: int) -> tuple[float, float]:

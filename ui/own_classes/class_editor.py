@@ -12,13 +12,14 @@ from ui.own_classes.photo_classes import OwnClasses
 from ui.text import plain
 
 INTAKES = ("Upload photos", "Camera", "A zip file")
-THUMBNAILS_PER_ROW = 6
 #: The largest zip file the page reads.
 MAX_ZIP_MEGABYTES = 100
 
 
 def classes_section(state: OwnClasses) -> None:
     """Adding photos, then every class with its name, its thumbnails and its buttons."""
+    for photo_class in state.classes:  # names typed in the last run, before anything above shows them
+        photo_class.name = st.session_state.get(keys.class_name(photo_class.number), photo_class.name)
     intake = st.segmented_control("Add photos from", INTAKES, default=INTAKES[0], required=True, key=keys.INTAKE,
                                   help="Upload several photos at once, take shots one after another with your "
                                        "camera, or upload one zip file with a folder of photos per class.")
@@ -78,7 +79,7 @@ def _zip_intake(state: OwnClasses) -> None:
         st.rerun()
     added = photo_classes.add_folders(state, folders)
     if folders.skipped:
-        listed = "\n".join(f"- `{plain(skipped.path)}`: {plain(skipped.reason)}" for skipped in folders.skipped[:20])
+        listed = "\n".join(f"- {plain(skipped.path)}: {plain(skipped.reason)}" for skipped in folders.skipped[:20])
         more = f"\n- and {len(folders.skipped) - 20} more" if len(folders.skipped) > 20 else ""
         state.notices.append(("warning", f"Skipped {len(folders.skipped)} of the zip's files:\n{listed}{more}"))
     _added(state, added, None)
@@ -89,6 +90,8 @@ def _added(state: OwnClasses, count: int, target: photo_classes.PhotoClass | Non
     if count:
         where = f" to “{plain(target.name)}”" if target else ""
         state.notices.append(("success", f"Added {count} {'photo' if count == 1 else 'photos'}{where}."))
+    for photo_class in state.classes:  # a zip's folder may have named a class
+        st.session_state[keys.class_name(photo_class.number)] = photo_class.name
     state.intake_round += 1
     st.rerun()
 
@@ -96,9 +99,10 @@ def _added(state: OwnClasses, count: int, target: photo_classes.PhotoClass | Non
 def _class_box(state: OwnClasses, photo_class: photo_classes.PhotoClass, problem: str | None) -> None:
     with st.container(border=True):
         columns = st.columns([3, 2], vertical_alignment="bottom")
+        st.session_state.setdefault(keys.class_name(photo_class.number), photo_class.name)
         photo_class.name = columns[0].text_input(
-            "Class name", photo_class.name, max_chars=photo_classes.MAX_NAME_LENGTH,
-            key=keys.class_name(photo_class.number), help="Shown as you type it; it names this class's answers.")
+            "Class name", max_chars=photo_classes.MAX_NAME_LENGTH, key=keys.class_name(photo_class.number),
+            help="Shown as you type it; it names this class's answers.")
         columns[1].button("Remove class", icon=":material/delete:", key=keys.remove_class(photo_class.number),
                           on_click=photo_classes.remove_class, args=(state, photo_class.number),
                           disabled=len(state.classes) <= transfer.MIN_CLASSES,
@@ -110,10 +114,17 @@ def _class_box(state: OwnClasses, photo_class: photo_classes.PhotoClass, problem
         st.caption(f"{count} {'photo' if count == 1 else 'photos'}" + (
             f": add at least {needed - count} more (one to learn from, one held out to test on)."
             if count < needed else ""))
-        for start in range(0, count, THUMBNAILS_PER_ROW):
-            row = photo_class.photos[start : start + THUMBNAILS_PER_ROW]
-            for column, photo in zip(st.columns(THUMBNAILS_PER_ROW), row):
-                column.image(photo.thumbnail, width="stretch")
-                column.button("Remove", key=keys.remove_photo(photo.number), on_click=photo_classes.remove_photo,
-                              args=(state, photo.number), help=f"Remove {plain(photo.source)} from this class.",
-                              width="stretch")
+        if not count:
+            return
+        st.image([photo.thumbnail for photo in photo_class.photos], width=photo_classes.THUMBNAIL_SIDE,
+                 caption=[str(position) for position in range(1, count + 1)])
+        positions = {photo.number: position for position, photo in enumerate(photo_class.photos, start=1)}
+        key = keys.remove_photo(photo_class.number)
+        st.pills("Remove a photo", list(positions), format_func=lambda number: f"✕ {positions[number]}", key=key,
+                 on_change=_remove_picked, args=(state, key), help="Click a photo's number to remove it.")
+
+
+def _remove_picked(state: OwnClasses, key: str) -> None:
+    if st.session_state.get(key) is not None:
+        photo_classes.remove_photo(state, st.session_state[key])
+        st.session_state[key] = None

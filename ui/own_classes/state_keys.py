@@ -57,6 +57,6 @@ def remove_class(class_number: int) -> str:
     return f"own_remove_class_{class_number}"
 
 
-def remove_photo(photo_number: int) -> str:
-    """Button: remove one photo."""
-    return f"own_remove_photo_{photo_number}"
+def remove_photo(class_number: int) -> str:
+    """Pills: the photo of one class to remove (cleared once it is removed)."""
+    return f"own_remove_photo_{class_number}"
