@@ -3,7 +3,7 @@
 import pytest
 
 from cnn_core import conv
-from tests.conftest import png_bytes
+from tests.conftest import ROOT, png_bytes
 
 PLAYGROUND = "pages/filter_playground.py"
 CAT_HEIGHT, CAT_WIDTH = 300, 451  # assets/samples/cat.jpg, the default sample
@@ -33,6 +33,11 @@ def test_home_page_explains_both_parts_and_links_to_the_playground(app):
     text = " ".join(markdown.value for markdown in app.markdown)
     assert "convolutional part extracts features" in text and "classification part decides" in text
     assert any("Filter Playground" in link.label for link in app.get("page_link"))
+
+
+def test_home_page_links_to_every_page(app):
+    pages = {path.stem for path in (ROOT / "pages").glob("*.py")}  # each page's address is its file's name
+    assert {link.proto.page for link in app.get("page_link")} == pages
 
 
 def test_home_page_demo_shapes_follow_the_formula(app):

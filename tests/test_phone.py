@@ -17,6 +17,7 @@ PAGES = {
     "trainer": ("trainer", "542,230 parameters in total"),
     "inside_cnn": ("inside_cnn", "The model says"),
     "vgg16_classifier": ("vgg16_classifier", "Heatmap opacity"),
+    "own_classes": ("own_classes", "1. Your classes"),
 }
 #: Elements that stick out to the right of the screen, unless a scrolling or clipping box of their own
 #: (a table, a code block) holds them: those scroll sideways inside the page, which is fine on a phone.
