@@ -94,6 +94,10 @@ BENCHMARKS = (
               "the forward pass on screen within 2 s of a "
               "fresh server start; a unit change or a canvas stroke to its new explanation on screen: p50 250 ms "
               "or less (peer: a bare page)", _browser_missing),
+    Benchmark("transfer", "bench_transfer.py", ("--repeats", "3"),
+              "Your own classes: the CNN codes of 60 photos at most 1.15 × a bare batched predict of VGG16's "
+              "convolutional base; the head on 60 codes, 30 epochs, in 3 s or less; a server with VGG16 and one "
+              "visitor's 60 photos and trained head at most 1.6 GB resident", _browser_missing),
     Benchmark("budget", "bench_budget.py", ("--seconds", "30"),
               "VGG16 loaded, one prediction done and two default trainings running: under 2.5 GB resident",
               _browser_missing),
