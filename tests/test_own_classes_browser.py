@@ -2,17 +2,23 @@
 at a phone's width; and a closed tab's photos forgotten by the server."""
 
 import re
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import class_photos, png_of, running_server
+from tests.conftest import CHROMIUM_FLAGS, class_photos, png_of, running_server
 from tests.drive import assert_no_exception, settle
 from tests.test_phone import OVERFLOWING, PHONE
 
 pytestmark = pytest.mark.browser
+#: The camera widget shows live video (Chromium's fake camera), so a shot has a picture to take.
+CAMERA_STREAMING = """() => {
+    const video = document.querySelector("[data-testid='stCameraInput'] video");
+    return video !== null && video.readyState >= 2 && video.videoWidth > 0;
+}"""
 
 
 def _photo_files(folder: Path) -> dict[int, list[str]]:
@@ -100,3 +106,39 @@ def test_a_closed_tabs_photos_are_forgotten_by_the_server(browser, random_vgg16_
         while "Forgot what the closed session" not in log.read_text():
             assert time.monotonic() < deadline, "the closed tab's photos were still kept after 60 s"
             time.sleep(0.5)
+
+
+def test_camera_shots_are_added_one_click_each(browser, server_url):
+    """Chromium's fake camera stands in for a webcam; each Take Photo adds a shot and readies the next."""
+    camera_browser = browser.browser_type.launch(
+        executable_path=shutil.which("chromium"), headless=True,
+        args=[*CHROMIUM_FLAGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
+    try:
+        context = camera_browser.new_context(viewport={"width": 1400, "height": 1000}, permissions=["camera"])
+        tab = context.new_page()
+        tab.set_default_timeout(180_000)
+        tab.goto(f"{server_url}/own_classes")
+        tab.get_by_text("1. Your classes").wait_for()
+        settle(tab)
+        tab.get_by_role("radio", name="Camera").click()  # a segmented control's options are radios
+        settle(tab)
+        for shots in (1, 2):
+            tab.wait_for_function(CAMERA_STREAMING)
+            tab.get_by_role("button", name="Take Photo").click()
+            tab.get_by_text("Added 1 photo to “Class 1”.").wait_for()
+            settle(tab)
+            expect(tab.get_by_text(re.compile(rf"^{shots} photos?\b")).first).to_be_visible()  # the class's count
+        assert_no_exception(tab)
+    finally:
+        camera_browser.close()
+
+
+def test_without_the_vgg16_weights_the_page_says_what_to_provide(browser, tmp_path):
+    with running_server({"VGG16_WEIGHTS": str(tmp_path / "missing.h5")}) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        tab = context.new_page()
+        tab.goto(f"{url}/own_classes")
+        tab.get_by_text("No VGG16 weights file at").wait_for(timeout=120_000)
+        expect(tab.get_by_text("Set VGG16_WEIGHTS", exact=False)).to_be_visible()
+        assert_no_exception(tab)
+        context.close()

@@ -51,7 +51,7 @@ def _upload_intake(state: OwnClasses, target: photo_classes.PhotoClass) -> None:
                                help="PNG, JPEG, WebP, BMP, GIF or TIFF, several at once. They are kept at "
                                     f"{photo_classes.STORED_SIDE} pixels on their longest side.")
     if uploads:
-        added = sum(photo_classes.add_file(state, target, upload.getvalue(), upload.name) for upload in uploads)
+        added = sum(int(photo_classes.add_file(state, target, upload.getvalue(), upload.name)) for upload in uploads)
         _added(state, added, target)
 
 
@@ -61,7 +61,8 @@ def _camera_intake(state: OwnClasses, target: photo_classes.PhotoClass) -> None:
     if shot is not None:
         count = sum(photo.source.startswith("camera shot") for photo_class in state.classes
                     for photo in photo_class.photos)
-        _added(state, photo_classes.add_file(state, target, shot.getvalue(), f"camera shot {count + 1}"), target)
+        added = photo_classes.add_file(state, target, shot.getvalue(), f"camera shot {count + 1}")
+        _added(state, int(added), target)
 
 
 def _zip_intake(state: OwnClasses) -> None:
