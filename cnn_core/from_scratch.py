@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from cnn_core import checks, models, training, vgg16
+from cnn_core.seeding import seeded
 from cnn_core.training_config import TrainingConfig
 from cnn_core.training_slots import TrainingSlots
 
@@ -60,9 +61,9 @@ def train_from_scratch(photos: Sequence[np.ndarray], labels: np.ndarray, train_i
     checks.check_whole_number("class_count", class_count, 2, 1000)
     labels = np.asarray(labels, dtype=np.int64)
     pictures = small_pictures(photos)
-    training.seed_everything(config.seed)
-    model = models.build_model(models.DEFAULT_PRESET, (PICTURE_SIDE, PICTURE_SIDE, 3), class_count)
-    models.compile_model(model, config.optimizer, config.learning_rate)
+    with seeded(config.seed):
+        model = models.build_model(models.DEFAULT_PRESET, (PICTURE_SIDE, PICTURE_SIDE, 3), class_count)
+        models.compile_model(model, config.optimizer, config.learning_rate)
     held_out = (pictures[held_out_indices], labels[held_out_indices])
     run = training.TrainingRun(model, (pictures[train_indices], labels[train_indices]), held_out, config, slots)
     run.start()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cnn_core import augmentation, checks, models
+from cnn_core.seeding import seed_everything, seeded
 from cnn_core.training_config import TrainingConfig
 from cnn_core.training_data import PreparedData, fit_inputs, validation_data, validation_scores
 from cnn_core.training_progress import ACTIVE_STATES, EpochResult, RunState, Snapshot, estimate_seconds_left
@@ -248,13 +249,6 @@ class TrainingRun:
             return self._stopped_early
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and TensorFlow at once: the starting weights, shuffling and dropout follow."""
-    import keras
-
-    keras.utils.set_random_seed(seed)
-
-
 def start_training(spec: models.Architecture | str, data: PreparedData, config: TrainingConfig,
                    slots: TrainingSlots | None = None) -> TrainingRun:
     """Build ``spec`` from seeded weights, compile it, split off the validation data and start training.
@@ -264,9 +258,9 @@ def start_training(spec: models.Architecture | str, data: PreparedData, config: 
     the run waits for one of ``slots`` before it trains. Raises ValueError for an architecture
     :func:`cnn_core.models.describe` refuses, before anything is built.
     """
-    seed_everything(config.seed)
-    model = models.build_model(spec, num_classes=len(data.class_names))
-    models.compile_model(model, config.optimizer, config.learning_rate)
+    with seeded(config.seed):
+        model = models.build_model(spec, num_classes=len(data.class_names))
+        models.compile_model(model, config.optimizer, config.learning_rate)
     training, validation = validation_data(data.train_inputs, data.train_labels, data.test_inputs,
                                            data.test_labels, config.validation_split)
     run = TrainingRun(model, training, validation, config, slots, evaluation_size=len(data.test_labels))

@@ -19,6 +19,7 @@ import numpy as np
 from cnn_core import checks, models, training, vgg16
 from cnn_core.class_zip import ClassFolders, Skipped, ZipLimits, read_class_zip
 from cnn_core.keras_calls import LayerCall, sequential_model
+from cnn_core.seeding import seeded
 from cnn_core.training_config import TrainingConfig
 from cnn_core.training_progress import EpochResult
 from cnn_core.training_slots import TrainingSlots
@@ -194,9 +195,9 @@ def start_head_training(codes: np.ndarray, labels: np.ndarray, class_count: int,
                          f"{codes.shape}, {len(labels)} labels")
     if labels.min() < 0 or labels.max() >= class_count:
         raise ValueError(f"labels must be from 0 to {class_count - 1}. Received: {labels.min()} to {labels.max()}")
-    training.seed_everything(config.seed)
-    head = build_head(class_count, float(np.mean(codes)) or 1.0)
-    models.compile_model(head, config.optimizer, config.learning_rate)
+    with seeded(config.seed):
+        head = build_head(class_count, float(np.mean(codes)) or 1.0)
+        models.compile_model(head, config.optimizer, config.learning_rate)
     run = training.TrainingRun(head, (codes, labels), validation or (codes, labels), config, slots)
     run.start()
     return run

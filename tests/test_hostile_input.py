@@ -42,13 +42,16 @@ def _calls_with_keyword(keyword: str):
                 yield path.name, node
 
 
-def test_the_uploaders_take_photos_only():
+def test_the_uploaders_take_photos_only_or_a_zip_of_photos_read_by_read_class_zip():
     assert set(image_picker.UPLOAD_TYPES) <= IMAGE_TYPES
     uploaders = list(_calls("file_uploader"))
     assert uploaders, "the pages should have photo uploaders"
     for file, node in uploaders:
         kinds = [ast.unparse(argument.value) for argument in node.keywords if argument.arg == "type"]
-        assert kinds == ["UPLOAD_TYPES"], f"{file}:{node.lineno} accepts {kinds or 'any file'}"
+        allowed = [["UPLOAD_TYPES"]] + ([["ZIP_TYPES"]] if str(file).endswith("class_editor.py") else [])
+        assert kinds in allowed, f"{file}:{node.lineno} accepts {kinds or 'any file'}"
+    editor = (ROOT / "ui" / "own_classes" / "class_editor.py").read_text()
+    assert 'ZIP_TYPES = ["zip"]' in editor and "transfer.read_class_zip(archive.getvalue())" in editor
 
 
 def test_models_are_only_loaded_from_the_apps_own_folder():

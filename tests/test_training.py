@@ -300,3 +300,4 @@ def test_validation_scores_of_a_few_examples_equal_keras_evaluate():
     expected = model.evaluate(inputs, labels, verbose=0, return_dict=True)
     loss, accuracy = validation_scores(model, inputs, labels, batch_size=16)
     assert loss == pytest.approx(expected["loss"], rel=1e-5) and accuracy == pytest.approx(expected["accuracy"])
+

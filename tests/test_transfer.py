@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnn_core import explain, from_scratch, models, transfer, transfer_code, vgg16
+from cnn_core import explain, from_scratch, model_store, models, transfer, transfer_code, vgg16
 from tests.conftest import class_photos
 
 
@@ -107,7 +107,9 @@ def test_the_downloaded_model_reloads_in_plain_keras_and_predicts_the_same(class
                                                                           photos_and_codes, tmp_path):
     model = transfer.full_model(classifier.model, trained_head[0])
     batch = np.concatenate([vgg16.preprocess(photo) for photo in photos_and_codes[0][:3]])
-    model.save(tmp_path / transfer_code.MODEL_FILE_NAME)
+    download = model_store.model_bytes(model)  # what the page's download button sends
+    assert abs(len(download) - 4 * model.count_params()) < 0.02 * len(download)  # the size the page states
+    (tmp_path / transfer_code.MODEL_FILE_NAME).write_bytes(download)
     np.save(tmp_path / "batch.npy", batch)
     reload = ("import sys, keras, numpy as np; folder = sys.argv[1]; "
               "model = keras.saving.load_model(f'{folder}/own_classes.keras', safe_mode=True); "

@@ -12,8 +12,9 @@ from ui.own_classes.photo_classes import OwnClasses
 from ui.text import plain
 
 INTAKES = ("Upload photos", "Camera", "A zip file")
-#: The largest zip file the page reads.
+#: The largest zip file the page reads, and the one kind of file besides photos it takes (read_class_zip reads it).
 MAX_ZIP_MEGABYTES = 100
+ZIP_TYPES = ["zip"]
 
 
 def classes_section(state: OwnClasses) -> None:
@@ -68,7 +69,7 @@ def _camera_intake(state: OwnClasses, target: photo_classes.PhotoClass) -> None:
 def _zip_intake(state: OwnClasses) -> None:
     st.caption("One folder per class inside the zip file, named after the class, with that class's photos in it "
                "(deeper folders stay with their class). Folders whose name is already a class add to it.")
-    archive = st.file_uploader("Zip file", type=["zip"], key=keys.class_zip(state.intake_round),
+    archive = st.file_uploader("Zip file", type=ZIP_TYPES, key=keys.class_zip(state.intake_round),
                                max_upload_size=MAX_ZIP_MEGABYTES)
     if archive is None:
         return
