@@ -81,6 +81,11 @@ def hidden_features(model: keras.Model, inputs: np.ndarray, batch_size: int = 51
     features_model = keras.Model(model.inputs, model.layers[-1].input)
     features = np.asarray(features_model.predict(np.asarray(inputs, np.float32), batch_size=batch_size, verbose=0),
                           np.float32).reshape(len(inputs), -1)
+    return unit_vectors(features)
+
+
+def unit_vectors(features: np.ndarray) -> np.ndarray:
+    """Each row of (N, D) ``features`` scaled to length 1 (a row of zeros stays zeros), for cosine similarities."""
     norms = np.linalg.norm(features, axis=1, keepdims=True)
     return features / np.maximum(norms, 1e-12)
 

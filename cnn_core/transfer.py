@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cnn_core import checks, models, training, vgg16
+from cnn_core import checks, familiarity, models, training, vgg16
 from cnn_core.class_zip import ClassFolders, Skipped, ZipLimits, read_class_zip
 from cnn_core.keras_calls import LayerCall, sequential_model
 from cnn_core.seeding import seeded
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import keras
 
 __all__ = ["ClassFolders", "Skipped", "ZipLimits", "read_class_zip", "cnn_codes", "code_key", "split_per_class",
-           "build_head", "start_head_training", "fit_head", "full_model", "project_codes"]
+           "build_head", "start_head_training", "fit_head", "full_model", "project_codes", "same_class_neighbours"]
 
 #: The layer whose maps are averaged into the code: the last of VGG16's convolutional block, after its pooling,
 #: as ``keras.applications.VGG16(include_top=False, pooling="avg")`` does.
@@ -264,3 +264,22 @@ def project_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     variance = singular_values**2
     explained = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
     return centred @ directions[:2].T, explained
+
+
+def same_class_neighbours(codes: np.ndarray, labels: np.ndarray) -> int:
+    """How many codes have, as their most similar other code (cosine similarity), one of their own class.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (N, D), N >= 2
+    labels : ndarray of int, shape (N,)
+    """
+    codes = np.asarray(codes, dtype=np.float64)
+    if codes.ndim != 2 or len(codes) < 2 or len(labels) != len(codes):
+        raise ValueError(f"Expected at least two codes, shape (N, D), and N labels. Received: codes {codes.shape}, "
+                         f"{len(labels)} labels")
+    unit = familiarity.unit_vectors(codes)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, -np.inf)
+    labels = np.asarray(labels)
+    return int(np.sum(labels[similarity.argmax(axis=1)] == labels))

@@ -100,6 +100,8 @@ def test_the_split_and_the_held_out_accuracy_are_the_heads_own(own_page):
     metric = next(metric for metric in page.metric if metric.label == "Accuracy on the held-out photos")
     assert metric.value == f"{accuracy:.1f} %" and accuracy == 100.0
     assert page.dataframe[0].value.to_numpy().trace() == len(held_out)
+    same = transfer.same_class_neighbours(codes, labels)
+    assert f"belongs to a photo of the same class for **{same} of 10** photos" in _text(page)
 
 
 def test_class_names_are_shown_as_text_everywhere(own_page):

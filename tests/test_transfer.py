@@ -158,6 +158,15 @@ def test_the_projection_follows_the_covariances_two_largest_eigenvectors():
     np.testing.assert_allclose(np.abs(points), np.abs(reference), atol=1e-9)
 
 
+def test_same_class_neighbours_counts_codes_whose_most_similar_other_code_shares_their_class():
+    # Directions 0°, 10°, 90° and 100°: each one's nearest is its 10° neighbour. With labels 0, 0, 1, 0 the
+    # first two agree, the third (nearest: 100°, class 0) does not, the fourth (nearest: 90°, class 1) does not.
+    angles = np.radians([0, 10, 90, 100])
+    codes = np.stack([np.cos(angles), np.sin(angles)], axis=1) * np.array([[1], [5], [2], [3]])  # lengths ignored
+    assert transfer.same_class_neighbours(codes, np.array([0, 0, 1, 0])) == 2
+    assert transfer.same_class_neighbours(codes, np.array([0, 0, 1, 1])) == 4
+
+
 def test_a_projection_needs_two_codes():
     with pytest.raises(ValueError, match="at least two codes"):
         transfer.project_codes(np.zeros((1, 512)))

@@ -20,7 +20,7 @@ CLASS_COLOURS = qualitative.Plotly
 def code_map_section(trained: TrainedHead) -> None:
     """The codes projected on their two main directions, one colour per class, and how often neighbours agree."""
     points, explained = transfer.project_codes(trained.codes)
-    same = neighbours_in_same_class(trained.codes, trained.labels)
+    same = transfer.same_class_neighbours(trained.codes, trained.labels)
     st.markdown(
         "Before any training, VGG16 has already turned each photo into 512 numbers, its **CNN code**. Below, each "
         "dot is one photo's code, flattened onto the two directions in which your photos' codes differ most "
@@ -41,14 +41,6 @@ def code_map_section(trained: TrainedHead) -> None:
     st.plotly_chart(figure, key=keys.CODE_MAP)
     st.markdown(f"In all 512 numbers, not just these two, the code most like each photo's own (by cosine "
                 f"similarity) belongs to a photo of the same class for **{same} of {len(trained.labels)}** photos.")
-
-
-def neighbours_in_same_class(codes: np.ndarray, labels: np.ndarray) -> int:
-    """How many codes have, as their most similar other code (cosine similarity), one of the same class."""
-    unit = codes / np.maximum(np.linalg.norm(codes, axis=1, keepdims=True), 1e-12)
-    similarity = unit @ unit.T
-    np.fill_diagonal(similarity, -np.inf)
-    return int(np.sum(labels[similarity.argmax(axis=1)] == labels))
 
 
 def scratch_section(trained: TrainedHead, requests: set[str]) -> None:
