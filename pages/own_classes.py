@@ -28,7 +28,7 @@ class_editor.classes_section(state)
 st.header("2. Train a new head")
 head_training.train_section(state, classifier)
 trained = state.trained
-if trained is None or trained.run.is_active or not trained.run.snapshot().epochs:
+if trained is None or not trained.is_ready:
     st.stop()
 
 st.header("3. Why it works")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import selectors
+import subprocess
+import time
 from pathlib import Path
 
 from cnn_core import recipes
@@ -61,3 +64,23 @@ def open_trainer(page, server_url: str, epochs: int) -> None:
     move_slider(page, "Epochs", epochs, start=recipes.DEFAULT_RECIPE.config.epochs)
     settle(page)
     page.get_by_role("button", name="Train a new model").click()
+
+
+def wait_for_line(log: Path, text: str, timeout: float) -> bool:
+    """Whether a line containing ``text`` reaches the file ``log`` (a server's output) within ``timeout`` seconds.
+
+    Follows the file with ``tail -F`` and wakes on each new line, so it waits on the line itself, not a period.
+    """
+    # Unbuffered, so that no line read ahead waits in a buffer the selector cannot see.
+    follower = subprocess.Popen(["tail", "-F", "-n", "+1", str(log)], stdout=subprocess.PIPE, bufsize=0)
+    deadline = time.monotonic() + timeout
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(follower.stdout, selectors.EVENT_READ)
+            while (left := deadline - time.monotonic()) > 0:
+                if selector.select(left) and text.encode() in follower.stdout.readline():
+                    return True
+        return False
+    finally:
+        follower.kill()
+        follower.wait()

@@ -3,14 +3,13 @@ at a phone's width; and a closed tab's photos forgotten by the server."""
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM_FLAGS, class_photos, png_of, running_server
-from tests.drive import assert_no_exception, settle
+from tests.drive import assert_no_exception, settle, wait_for_line
 from tests.test_phone import OVERFLOWING, PHONE
 
 pytestmark = pytest.mark.browser
@@ -102,10 +101,8 @@ def test_a_closed_tabs_photos_are_forgotten_by_the_server(browser, random_vgg16_
         _upload(tab, _photo_files(tmp_path)[0][:2], "Class 1")
         assert "Forgot what the closed session" not in log.read_text()
         context.close()
-        deadline = time.monotonic() + 60
-        while "Forgot what the closed session" not in log.read_text():
-            assert time.monotonic() < deadline, "the closed tab's photos were still kept after 60 s"
-            time.sleep(0.5)
+        assert wait_for_line(log, "Forgot what the closed session", timeout=60), \
+            "the closed tab's photos were still kept after 60 s"
 
 
 def test_camera_shots_are_added_one_click_each(browser, server_url):

@@ -2,7 +2,6 @@
 
 import io
 import json
-import time
 import zipfile
 
 import numpy as np
@@ -58,9 +57,7 @@ def _two_classes(page, names=("Red stripes", "Blue stripes")):
 
 def _trained(page):
     page.button(key="own_train").click().run()
-    deadline = time.monotonic() + 120
-    while _state(page).trained.run.is_active and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _state(page).trained.run.join(timeout=120)
     return page.run()
 
 

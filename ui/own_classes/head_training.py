@@ -58,7 +58,7 @@ def train_section(state: OwnClasses, classifier: vgg16.Classifier) -> None:
     if trained is None:
         return
     live_progress(trained.run, keys.HEAD_CURVES, REDRAW_SECONDS)
-    if trained.run.is_active or not trained.run.snapshot().epochs:
+    if not trained.is_ready:
         return
     if trained.photo_numbers != state.photo_numbers() or trained.class_names != _names(state):
         st.info("Your classes have changed since this head was trained. Train again to include the changes; until "

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from cnn_core import images, training, transfer
+from cnn_core import images, training, transfer, vgg16
 from cnn_core.from_scratch import ScratchResult
 from ui.own_classes import state_keys as keys
 from ui.session_memory import own_memory
@@ -58,18 +58,32 @@ class TrainedHead:
     code_seconds: float  # how long computing these photos' codes took
     full: keras.Model | None = None  # VGG16's convolutional part with this head, made when first needed
     scratch: ScratchResult | None = None  # the small CNN trained from scratch for comparison
+    answers: np.ndarray | None = None  # the head's answers for the held-out photos, once it has finished
 
     @property
     def head(self) -> keras.Model:
         return self.run.model
 
+    @property
+    def is_ready(self) -> bool:
+        """Done training (finished or stopped) with at least one epoch: the results and Try it can show."""
+        return not self.run.is_active and bool(self.run.snapshot().epochs)
+
     def held_out_answers(self) -> np.ndarray:
-        """The head's answer for each held-out photo: (M,) int64 class numbers."""
-        codes = self.codes[self.held_out_indices]
-        return np.asarray(self.head.predict(codes, verbose=0)).argmax(axis=1)
+        """The head's answer for each held-out photo: (M,) int64 class numbers, computed once it is ready."""
+        if self.answers is None:
+            codes = self.codes[self.held_out_indices]
+            self.answers = np.asarray(self.head.predict(codes, verbose=0)).argmax(axis=1)
+        return self.answers
 
     def held_out_accuracy(self) -> float:
         return float(np.mean(self.held_out_answers() == self.labels[self.held_out_indices]))
+
+    def full_model(self, classifier: vgg16.Classifier) -> keras.Model:
+        """VGG16's convolutional part with this head (:func:`cnn_core.transfer.full_model`), made once."""
+        if self.full is None:
+            self.full = transfer.full_model(classifier.model, self.head)
+        return self.full
 
     @property
     def code_scale(self) -> float:

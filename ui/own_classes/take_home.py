@@ -9,11 +9,10 @@ import streamlit as st
 from cnn_core import model_store, transfer_code, vgg16
 from ui.own_classes import state_keys as keys
 from ui.own_classes.photo_classes import TrainedHead
-from ui.own_classes.try_it import full_model_of
 
 
 def take_home_section(trained: TrainedHead, classifier: vgg16.Classifier) -> None:
-    model = full_model_of(trained, classifier)
+    model = trained.full_model(classifier)
     head_weights = trained.head.count_params()
     convolutional_weights = model.count_params() - head_weights
     st.markdown(f"The download is the whole model: VGG16's convolutional part ({convolutional_weights:,} weights, "

@@ -15,13 +15,6 @@ from ui.text import plain, plotly_text
 LOW_CONFIDENCE = 0.6
 
 
-def full_model_of(trained: TrainedHead, classifier: vgg16.Classifier):
-    """VGG16's convolutional part with the head, made once per trained head (it shares their weights)."""
-    if trained.full is None:
-        trained.full = transfer.full_model(classifier.model, trained.head)
-    return trained.full
-
-
 def try_section(state: OwnClasses, trained: TrainedHead, classifier: vgg16.Classifier) -> None:
     st.markdown("Show the new model a photo it has not seen: a new camera shot, an upload, or one of the bundled "
                 "photos (which belong to none of your classes).")
@@ -60,7 +53,7 @@ def _grad_cam(trained: TrainedHead, classifier: vgg16.Classifier, pixels: np.nda
                                 help="0 shows only the photo VGG16 saw, 1 only the heatmap.")
     batch = vgg16.preprocess(pixels)
     with classifier.lock:
-        heatmap = explain.grad_cam(full_model_of(trained, classifier), batch, chosen, layer_name="block5_conv3")
+        heatmap = explain.grad_cam(trained.full_model(classifier), batch, chosen, layer_name="block5_conv3")
     picture, _ = st.columns([3, 2])
     picture.image(figures.heatmap_overlay(vgg16.deprocess(batch), heatmap, opacity), width="stretch",
                   caption=f"Red: the strongest evidence for “{plain(names[chosen])}”")
