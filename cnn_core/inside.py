@@ -84,10 +84,7 @@ def trace(model: keras.Model, image: np.ndarray) -> list[LayerTrace]:
     """
     batch = _batch(model, image)
     if isinstance(model, ArchiveModel):  # NumPy only: no TensorFlow
-        outputs, flowing = [], batch[0]
-        for layer in model.layers:
-            flowing = layer(flowing)
-            outputs.append(flowing[None])
+        outputs = [output[None] for output in model.layer_outputs(batch[0])]
     else:
         outputs = _all_outputs(model)(batch)
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]  # a one-layer model gives one tensor

@@ -90,7 +90,8 @@ _CLASSES = {kind: type(kind, (ArchiveLayer,), {}) for kind in KINDS}
 
 
 class ArchiveModel:
-    """A Sequential model read from a ``.keras`` archive: ``layers``, ``input_shape``, ``get_layer``, ``predict``."""
+    """A Sequential model read from a ``.keras`` archive: ``layers``, ``input_shape``, ``get_layer``, ``predict``,
+    ``layer_outputs``."""
 
     def __init__(self, name: str, input_shape: tuple, layers: list[ArchiveLayer]) -> None:
         self.name, self.input_shape, self.layers = name, input_shape, layers
@@ -101,14 +102,17 @@ class ArchiveModel:
                 return layer
         raise ValueError(f"No layer called {name!r}. Layers: {', '.join(layer.name for layer in self.layers)}")
 
+    def layer_outputs(self, image: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for one input (H, W, C), in order, each float32 without the batch axis."""
+        outputs, flowing = [], np.asarray(image, np.float32)
+        for layer in self.layers:
+            flowing = layer(flowing)
+            outputs.append(flowing)
+        return outputs
+
     def predict(self, batch: np.ndarray) -> np.ndarray:
         """Probabilities for a batch (N, H, W, C): float32 (N, classes)."""
-        outputs = []
-        for image in np.asarray(batch, np.float32):
-            for layer in self.layers:
-                image = layer(image)
-            outputs.append(image)
-        return np.stack(outputs)
+        return np.stack([self.layer_outputs(image)[-1] for image in np.asarray(batch, np.float32)])
 
 
 def load_archive(path: str | os.PathLike) -> ArchiveModel:
