@@ -162,3 +162,22 @@ def test_each_maps_caption_states_the_range_of_the_channels_drawn(page):
     for step in traced:
         if step.output.ndim == 3:
             assert f"white the largest here ({float(step.output[..., :8].max()):.3g})" in text, step.name
+
+
+def test_on_a_hosted_server_a_model_saved_in_one_tab_is_offered_there_only(monkeypatch):
+    from cnn_core import model_store
+    from ui.saved_models import PrivateFolder
+
+    monkeypatch.setenv("CNN_HOSTED", "1")
+    folder = PrivateFolder()
+    metadata = model_store.ModelMetadata("mnist", datasets.CLASS_NAMES["mnist"], models.PRESETS["three_conv"],
+                                         "2026-12-01 12:00")
+    model_store.save_model(pretrained.load_pretrained("three_conv_mnist"), "mine", metadata, folder.path)
+    owner = _open()
+    owner.session_state["session_memory"] = {"saved_models": folder}
+    owner = owner.run()
+    assert "Saved in this tab: mine" in owner.selectbox(key=keys.MODEL).options
+    owner = owner.selectbox(key=keys.MODEL).set_value("saved:mine").run()
+    assert not owner.exception and "The model saved in this tab as “mine”." in _text(owner)
+    assert not [label for label in _open().selectbox(key=keys.MODEL).options if label.startswith("Saved")]
+    folder.close()

@@ -39,3 +39,21 @@ def test_a_tab_that_reconnects_within_the_grace_time_keeps_its_memory():
     memory.sweep()
     clock.now += GRACE_SECONDS
     assert memory.sweep() == [] and memory.of("a") == {"photos": [1]}
+
+
+def test_what_a_forgotten_session_kept_is_closed_and_no_one_elses():
+    class Kept:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    connected, clock = {"a", "b"}, Clock()
+    memory = SessionMemory(lambda session: session in connected, clock)
+    memory.of("a")["folder"], memory.of("b")["folder"] = Kept(), Kept()
+    first, second = memory.of("a")["folder"], memory.of("b")["folder"]
+    connected.discard("a")
+    memory.sweep()
+    clock.now += GRACE_SECONDS
+    memory.sweep()
+    assert first.closed and not second.closed

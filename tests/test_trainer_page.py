@@ -244,6 +244,18 @@ def test_saving_writes_into_the_trained_models_folder_and_lists_the_model(traine
     assert page.selectbox(key="saved_model").options == ["my_model"]
 
 
+def test_on_a_hosted_server_saving_keeps_the_model_in_this_tab_only(trainer, trained_folder, monkeypatch):
+    monkeypatch.setenv("CNN_HOSTED", "1")
+    page = _save_as(_train_to_the_end(trainer, epochs=1), "my_model")
+    assert "only you see the models you save" in _text(page)
+    page = page.button(key="save_model").click().run()
+    assert not page.exception and not trained_folder.exists()
+    assert "Saved: my\\_model in this tab, until you close it." in _text(page)
+    assert page.selectbox(key="saved_model").options == ["my_model"]
+    page = page.button(key="load_saved").click().run()
+    assert not page.exception and page.session_state["trainer_session"].label == "my_model"
+
+
 def test_a_name_that_would_be_changed_is_refused_before_saving(trainer, trained_folder):
     page = _save_as(_train_to_the_end(trainer, epochs=1), "../my model")
     assert "A model name may hold only letters" in page.error[0].value

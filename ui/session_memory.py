@@ -27,6 +27,7 @@ _FALLBACK_KEY = "session_memory"
 class SessionMemory:
     """One dictionary per session id, forgotten once its session has been disconnected for GRACE_SECONDS.
 
+    Values with a ``close`` method (a visitor's private folder of saved models) are closed when forgotten.
     ``is_active`` tells whether a session id has a connected tab; ``clock`` gives seconds (both parameters so
     that tests can drive them). Thread-safe.
     """
@@ -46,15 +47,19 @@ class SessionMemory:
 
     def sweep(self) -> list[str]:
         """Forget the sessions disconnected for GRACE_SECONDS or more; returns their ids."""
-        now, forgotten = self._clock(), []
+        now, forgotten = self._clock(), {}
         with self._lock:
             for session_id in list(self._memories):
                 if self._is_active(session_id):
                     self._gone_since.pop(session_id, None)
                 elif now - self._gone_since.setdefault(session_id, now) >= GRACE_SECONDS:
-                    del self._memories[session_id], self._gone_since[session_id]
-                    forgotten.append(session_id)
-        return forgotten
+                    forgotten[session_id] = self._memories.pop(session_id)
+                    del self._gone_since[session_id]
+        for memory in forgotten.values():
+            for value in memory.values():
+                if callable(getattr(value, "close", None)):
+                    value.close()
+        return list(forgotten)
 
     def __len__(self) -> int:
         with self._lock:

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from cnn_core import model_store, paths, pretrained
+from cnn_core import paths, pretrained
 from cnn_core.keras_archive import ArchiveModel
 from ui.inside_cnn import state_keys as keys
+from ui.saved_models import SavedModels, visitor_models
+from ui.session_memory import own_memory
 from ui.shipped_models import shipped_archive
 from ui.text import plain
 from ui.trainer import state_keys as trainer_keys
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 #: The option for the model this tab trained on the Trainer.
 TRAINER_MODEL = "trainer"
 _SAVED = "saved:"
+_MEMORY_KEY = "inside_saved_model"  # ((name, version), (model, metadata)) of the private model last looked into
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,22 @@ class ChosenModel:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def saved_model(name: str, version: int):
-    """A saved model and its metadata, read again when its file changes (``version``: its change time)."""
-    return model_store.load_saved_model(name)
+def gallery_model(name: str, version: int):
+    """A model of the server's shared folder and its metadata, read again when its file changes."""
+    return SavedModels(paths.TRAINED_MODELS_DIR, is_private=False).load(name)
+
+
+def saved_model(saved: SavedModels, name: str):
+    """A saved model and its metadata: shared by everyone for the server's folder; a private one is kept in the
+    visitor's own memory (so it goes with their tab, and no one else is served it). Read again when saved again."""
+    version = saved.version(name)
+    if not saved.is_private:
+        return gallery_model(name, version)
+    memory = own_memory()
+    kept = memory.get(_MEMORY_KEY)
+    if kept is None or kept[0] != (name, version):
+        kept = memory[_MEMORY_KEY] = ((name, version), saved.load(name))
+    return kept[1]
 
 
 def options() -> dict[str, str]:
@@ -48,8 +64,9 @@ def options() -> dict[str, str]:
     trained = st.session_state.get(trainer_keys.SESSION)
     if trained is not None:
         labels[TRAINER_MODEL] = f"Your model from the Trainer ({plain(trained.label or 'this tab')})"
-    for name in model_store.saved_models():
-        labels[_SAVED + name] = f"Saved on this server: {name}"
+    saved = visitor_models()
+    for name in saved.names():
+        labels[_SAVED + name] = f"Saved {saved.where}: {name}"
     return labels
 
 
@@ -87,9 +104,8 @@ def _load(choice: str) -> ChosenModel | None:
         return ChosenModel(trained.model, trained.data_name, tuple(trained.class_names),
                            f"The model you trained on the Trainer, on {DATASET_LABELS[trained.data_name]}.",
                            f"trainer:{id(trained.model)}:{trained.weights_version()}")
-    name = choice.removeprefix(_SAVED)
-    path = paths.TRAINED_MODELS_DIR / f"{name}.keras"
-    version = path.stat().st_mtime_ns if path.is_file() else 0
-    model, metadata = saved_model(name, version)
+    name, saved = choice.removeprefix(_SAVED), visitor_models()
+    model, metadata = saved_model(saved, name)
     return ChosenModel(model, metadata.dataset, tuple(metadata.class_names),
-                       f"The model saved on this server as “{plain(name)}”.", f"{choice}:{version}")
+                       f"The model saved {saved.where} as “{plain(name)}”.",
+                       f"{choice}:{saved.folder}:{saved.version(name)}")
