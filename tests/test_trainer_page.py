@@ -244,6 +244,26 @@ def test_saving_writes_into_the_trained_models_folder_and_lists_the_model(traine
     assert page.selectbox(key="saved_model").options == ["my_model"]
 
 
+def test_a_shared_servers_training_limits_are_the_choices_and_are_said(app, tmp_path, monkeypatch):
+    write_dataset(tmp_path / "fashion_mnist", count=200)
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CNN_HOSTED", "1")
+    monkeypatch.setenv("CNN_MAX_TRAINING_EXAMPLES", "8000")
+    monkeypatch.setenv("CNN_MAX_EPOCHS", "2")
+    page = app.switch_page(PAGE).run()
+    assert page.selectbox(key="trainer_train_size").options == ["5,000 (seconds per epoch)",
+                                                                 "8,000 (this server's limit)"]
+    assert page.selectbox(key="trainer_train_size").value == "8,000 (this server's limit)"
+    assert page.slider(key="trainer_epochs").max == 2 and page.slider(key="trainer_epochs").value == 2
+    assert ("one training may use at most 8,000 training examples and 2 epochs" in _text(page))
+
+
+def test_running_locally_no_training_limit_applies_or_is_said(trainer):
+    assert len(trainer.selectbox(key="trainer_train_size").options) == 4
+    assert trainer.slider(key="trainer_epochs").max == 50
+    assert "shared by a class" not in _text(trainer)
+
+
 def test_on_a_hosted_server_saving_keeps_the_model_in_this_tab_only(trainer, trained_folder, monkeypatch):
     monkeypatch.setenv("CNN_HOSTED", "1")
     page = _save_as(_train_to_the_end(trainer, epochs=1), "my_model")

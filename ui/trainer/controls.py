@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import augmentation, datasets, models, recipes, training
+from ui import server_settings
 from ui.trainer import state_keys as keys
 from ui.url_settings import UrlSettings
 
@@ -20,6 +21,8 @@ PRESET_LABELS = {"one_conv": "One conv layer (542,230 parameters, an article's m
                  "modern": "Best: two conv blocks with batch norm and dropout (422,026)", CUSTOM: "Build your own"}
 #: How each choice is written in a page link.
 TRAIN_SIZE_TOKENS = dict(zip(TRAIN_SIZES, ("5000", "10000", "30000", "60000")))
+FULL_TRAINING_SET = 60_000
+MAX_EPOCHS = 50
 HELD_OUT, TEST_SET = "10 % of the training examples", "Test set"
 VALIDATION_CHOICES = {HELD_OUT: "split", TEST_SET: "test"}
 SCHEDULE_LABELS = {"cosine": "Falls to zero (cosine)", "constant": "Constant"}
@@ -51,12 +54,39 @@ def data_settings(link: UrlSettings) -> DataSettings:
     start = link.choice("dataset", keys.DATASET, list(DATASET_LABELS), "fashion_mnist")
     name = st.radio("Dataset", list(DATASET_LABELS), format_func=DATASET_LABELS.get, **start.as_index(DATASET_LABELS),
                     help="28 × 28 grayscale pictures in 10 classes: 60,000 to learn from and 10,000 to test on.")
-    start = link.choice("train_size", keys.TRAIN_SIZE, list(TRAIN_SIZES), _size_label(_DEFAULT.train_size),
-                        TRAIN_SIZE_TOKENS)
-    size_label = st.selectbox("Training examples", list(TRAIN_SIZES), **start.as_index(TRAIN_SIZES),
+    sizes = allowed_train_sizes()
+    tokens = {label: TRAIN_SIZE_TOKENS.get(label, str(size)) for label, size in sizes.items()}
+    start = link.choice("train_size", keys.TRAIN_SIZE, list(sizes), _size_label(_DEFAULT.train_size), tokens)
+    size_label = st.selectbox("Training examples", list(sizes), **start.as_index(sizes),
                               help="Fewer examples train faster but learn less. The same share of each class "
                                    "is kept.")
-    return DataSettings(name, TRAIN_SIZES[size_label], os.environ.get("CNN_DATA_DIR") or None)
+    return DataSettings(name, sizes[size_label], os.environ.get("CNN_DATA_DIR") or None)
+
+
+def allowed_train_sizes() -> dict[str, int | None]:
+    """The training subsets a visitor may choose: all of TRAIN_SIZES, or on a shared server those within its
+    limit (the limit itself is offered when it is none of them)."""
+    limit = server_settings.max_training_examples()
+    if limit is None or limit >= FULL_TRAINING_SET:
+        return TRAIN_SIZES
+    allowed = {label: size for label, size in TRAIN_SIZES.items() if size is not None and size <= limit}
+    if limit not in allowed.values():
+        allowed[f"{limit:,} (this server's limit)"] = limit
+    return allowed
+
+
+def allowed_epochs() -> int:
+    """The most epochs one training may have here: MAX_EPOCHS, or a shared server's lower limit."""
+    return min(MAX_EPOCHS, server_settings.max_epochs() or MAX_EPOCHS)
+
+
+def shared_server_limits() -> str | None:
+    """The sentence that tells a visitor this server's training limits; None where none apply."""
+    if not server_settings.is_hosted():
+        return None
+    largest = max(size or FULL_TRAINING_SET for size in allowed_train_sizes().values())
+    return (f"This server is shared by a class, so one training may use at most {largest:,} training examples and "
+            f"{allowed_epochs()} epochs (a limit set by whoever runs the server).")
 
 
 def architecture_choice(link: UrlSettings) -> str:
@@ -74,14 +104,16 @@ def _apply_recipe() -> None:
         return
     config = recipe.config
     st.session_state.update({
-        keys.TRAIN_SIZE: _size_label(recipe.train_size), keys.EPOCHS: config.epochs,
+        keys.TRAIN_SIZE: _size_label(recipe.train_size), keys.EPOCHS: min(config.epochs, allowed_epochs()),
         keys.BATCH_SIZE: config.batch_size, keys.OPTIMIZER: config.optimizer,
         keys.LEARNING_RATE: config.learning_rate, keys.SCHEDULE: config.schedule,
         keys.AUGMENT: config.augmentation != "none", keys.VALIDATION: _validation_label(config.validation_split)})
 
 
 def _size_label(train_size: int | None) -> str:
-    return next(label for label, size in TRAIN_SIZES.items() if size == train_size)
+    """The label of ``train_size``, or of the largest allowed subset when this server does not allow it."""
+    sizes = allowed_train_sizes()
+    return next((label for label, size in sizes.items() if size == train_size), list(sizes)[-1])
 
 
 def _validation_label(validation_split: float) -> str:
@@ -141,9 +173,12 @@ def _units(text: str) -> tuple[int, ...]:
 
 def training_settings(link: UrlSettings, dataset: str) -> training.TrainingConfig:
     st.header("Training")
-    epochs = st.slider("Epochs", 1, 50,
-                       **link.whole_number("epochs", keys.EPOCHS, 1, 50, _DEFAULT.config.epochs).as_value(),
+    most = allowed_epochs()
+    start = link.whole_number("epochs", keys.EPOCHS, 1, most, min(_DEFAULT.config.epochs, most))
+    epochs = st.slider("Epochs", 1, most, **start.as_value(),
                        help="How many times the model sees every training example.")
+    if limits := shared_server_limits():
+        st.caption(limits)
     start = link.choice("batch_size", keys.BATCH_SIZE, BATCH_SIZES, _DEFAULT.config.batch_size)
     batch_size = st.select_slider("Batch size", BATCH_SIZES, **start.as_value(),
                                   help="Examples per weight update. Larger batches are faster per epoch but "
@@ -190,7 +225,7 @@ def training_settings(link: UrlSettings, dataset: str) -> training.TrainingConfi
                            **link.whole_number("seed", keys.SEED, 0, 2**31 - 1, 0).as_value(),
                            help="Fixes the starting weights and the order of examples, so a run can be repeated.")
     return training.TrainingConfig(
-        epochs, batch_size, optimizer, learning_rate,
+        min(epochs, most), batch_size, optimizer, learning_rate,
         0.0 if validation == TEST_SET else recipes.VALIDATION_SPLIT, patience if early else None, int(seed),
         schedule, AUGMENTATION_OF[dataset] if augment else "none")
 
