@@ -53,7 +53,10 @@ from tests.balancer import balanced_replicas  # noqa: E402
 from tests.conftest import running_server, server_pid  # noqa: E402
 
 QUEUE_PLACE = re.compile(r"number (\d+) in line")
+ESTIMATED_WAIT = re.compile(r"about (\d+) (s|min) to wait")
 RUNNING = "examples per second"
+#: The longest one step may take before it counts as an error (loading VGG16 under load takes tens of seconds).
+STEP_TIMEOUT = 120
 
 
 class Lesson:
@@ -65,7 +68,8 @@ class Lesson:
         self.seconds: dict[str, list[tuple[float, float]]] = defaultdict(list)  # action -> (started, seconds)
         self.errors: dict[str, list[str]] = defaultdict(list)
         self.exception_boxes = 0
-        self.training_waits: list[float] = []
+        self.training_waits: list[float] = []  # from Train pressed to the first batch's status
+        self.estimates: list[tuple[float, float]] = []  # (first wait the page estimated, the wait it turned out)
         self.queue_places: list[list[int]] = []
         self.trainings_unexplained = 0  # neither running nor showing a place in line
         self.vgg16_loading: tuple[float, float] | None = None
@@ -80,6 +84,8 @@ class Lesson:
             result = await step
         except Exception as error:  # noqa: BLE001 (every failure of a learner's step is a figure)
             self.errors[action].append(f"{type(error).__name__}: {error}"[:200])
+            if isinstance(error, ConnectionError):
+                raise  # this learner's tab is gone: it stops
             return None
         self.seconds[action].append((started, result.seconds))
         self.exception_boxes += len(result.exceptions)
@@ -103,22 +109,30 @@ async def learner(number: int, url: str, lesson: Lesson, trains: bool, classifie
         lesson.errors["connect"].append(f"{type(error).__name__}: {error}"[:200])
         return
     try:
-        if trains:
-            await _train(visitor, lesson)
-        if classifies and lesson.time_left() > 0:
-            await _classify(visitor, lesson, number)
-        visited_inside = False
-        await lesson.timed("open a page", visitor.open("filter_playground"))
-        while lesson.time_left() > 0:
-            if not visited_inside and rng.random() < 0.15:
-                visited_inside = True
-                await _inside(visitor, lesson, rng)
-                await lesson.timed("open a page", visitor.open("filter_playground"))
-                continue
-            await _move_stride(visitor, lesson, rng)
-            await asyncio.sleep(rng.uniform(1, 3))
+        await _lesson_of(visitor, lesson, rng, number, trains, classifies)
+    except ConnectionError:
+        pass  # recorded where it happened
     finally:
         await visitor.close()
+
+
+async def _lesson_of(visitor: Visitor, lesson: Lesson, rng: random.Random, number: int, trains: bool,
+                     classifies: bool) -> None:
+    if trains:
+        await _train(visitor, lesson)
+    if classifies and lesson.time_left() > 0:
+        await _classify(visitor, lesson, number)
+    visited_inside = False
+    await lesson.timed("open a page", visitor.open("filter_playground", STEP_TIMEOUT))
+    while lesson.time_left() > 0:
+        if not visited_inside and rng.random() < 0.15:
+            visited_inside = True
+            await _inside(visitor, lesson, rng)
+            await lesson.timed("open a page", visitor.open("filter_playground", STEP_TIMEOUT))
+            continue
+        await _move_stride(visitor, lesson, rng)
+        await asyncio.sleep(rng.uniform(1, 3))
+
 
 
 async def _move_stride(visitor: Visitor, lesson: Lesson, rng: random.Random) -> None:
@@ -127,11 +141,11 @@ async def _move_stride(visitor: Visitor, lesson: Lesson, rng: random.Random) -> 
     except LookupError as error:
         lesson.errors["Playground slider"].append(str(error))
         return
-    await lesson.timed("Playground slider", visitor.run())
+    await lesson.timed("Playground slider", visitor.run(STEP_TIMEOUT))
 
 
 async def _inside(visitor: Visitor, lesson: Lesson, rng: random.Random) -> None:
-    if await lesson.timed("open a page", visitor.open("inside_cnn")) is None:
+    if await lesson.timed("open a page", visitor.open("inside_cnn", STEP_TIMEOUT)) is None:
         return
     for _ in range(3):
         await asyncio.sleep(rng.uniform(1, 3))
@@ -140,49 +154,57 @@ async def _inside(visitor: Visitor, lesson: Lesson, rng: random.Random) -> None:
         except LookupError as error:
             lesson.errors["Inside a CNN: a number explained"].append(str(error))
             return
-        await lesson.timed("Inside a CNN: a number explained", visitor.run())
+        await lesson.timed("Inside a CNN: a number explained", visitor.run(STEP_TIMEOUT))
 
 
 async def _classify(visitor: Visitor, lesson: Lesson, number: int) -> None:
     first = lesson.vgg16_loading is None
     if first:
         lesson.vgg16_loading = (time.monotonic(), float("inf"))
-    texts = await lesson.timed("open the VGG16 page", visitor.open("vgg16_classifier"))
+    texts = await lesson.timed("open the VGG16 page", visitor.open("vgg16_classifier", STEP_TIMEOUT))
     if first:
         lesson.vgg16_loading = (lesson.vgg16_loading[0], time.monotonic())
     if texts is None:
         return
     try:
         visitor.set_choice("radio", "Image source", "Upload")
-        await visitor.run()
+        await visitor.run(STEP_TIMEOUT)
         await visitor.upload("Upload photos", f"photo-{number}.png", photo_bytes(number))
     except Exception as error:  # noqa: BLE001
         lesson.errors["VGG16: a photo classified"].append(f"{type(error).__name__}: {error}"[:200])
         return
-    texts = await lesson.timed("VGG16: a photo classified", visitor.run())
+    texts = await lesson.timed("VGG16: a photo classified", visitor.run(STEP_TIMEOUT))
     if texts is not None and not any("prediction" in text for text in texts):
         lesson.errors["VGG16: a photo classified"].append("no top 5 on the page")
 
 
 async def _train(visitor: Visitor, lesson: Lesson) -> None:
-    if await lesson.timed("open a page", visitor.open("trainer")) is None:
+    if await lesson.timed("open a page", visitor.open("trainer", STEP_TIMEOUT)) is None:
         return
     try:
         visitor.set_choice("selectbox", "Training examples", "5,000 (seconds per epoch)")
-        await visitor.run()
+        await visitor.run(STEP_TIMEOUT)
         visitor.click("Train a new model")
     except Exception as error:  # noqa: BLE001
         lesson.errors["training"].append(f"{type(error).__name__}: {error}"[:200])
         return
-    clicked, places, running = time.monotonic(), [], False
-    if await lesson.timed("Trainer: Train pressed", visitor.run()) is None:
+    clicked, places, running, estimate = time.monotonic(), [], False, None
+    if await lesson.timed("Trainer: Train pressed", visitor.run(STEP_TIMEOUT)) is None:
         return
     while lesson.time_left() > -120:  # a training started in the lesson may finish just after it
+        if not visitor.is_connected:
+            lesson.errors["training"].append("the connection ended while training")
+            break
         texts = visitor.texts()
         places += [int(found[1]) for text in texts if (found := QUEUE_PLACE.search(text))]
+        for found in filter(None, (ESTIMATED_WAIT.search(text) for text in texts)):
+            if estimate is None:
+                estimate = (time.monotonic(), int(found[1]) * (60 if found[2] == "min" else 1))
         if not running and any(RUNNING in text for text in texts):
             running = True
             lesson.training_waits.append(time.monotonic() - clicked)
+            if estimate is not None:
+                lesson.estimates.append((estimate[1], time.monotonic() - estimate[0]))
         elif not running and not places:
             lesson.trainings_unexplained += time.monotonic() - clicked > 5
         if any(text.startswith(("Finished", "Stopped")) or "Test accuracy" in text for text in texts):
@@ -222,8 +244,10 @@ def report(lesson: Lesson, label: str, peak_memory: int) -> None:
         for error in errors[:3]:
             print(f"    {action}: {error}")
     waits = ", ".join(f"{wait:.1f} s" for wait in sorted(lesson.training_waits)) or "none"
-    print(f"  trainings: {len(lesson.queue_places)} pressed; waits before running: {waits}; queue places shown: "
-          f"{lesson.queue_places}; neither running nor queued after 5 s: {lesson.trainings_unexplained}")
+    estimates = ", ".join(f"{shown:.0f} s shown, {waited:.0f} s waited" for shown, waited in lesson.estimates)
+    print(f"  trainings: {len(lesson.queue_places)} pressed; from Train to the first batch: {waits}; queue places "
+          f"shown: {lesson.queue_places}; first estimated wait against the wait from then: {estimates or 'none'}; "
+          f"neither running nor queued after 5 s: {lesson.trainings_unexplained}")
     if lesson.vgg16_loading:
         start, end = lesson.vgg16_loading
         during = [seconds for started, seconds in lesson.seconds["Playground slider"] if start <= started <= end]

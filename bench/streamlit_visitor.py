@@ -63,6 +63,10 @@ class Visitor:
         self._reader = asyncio.create_task(self._read())
         self._rerunner = asyncio.create_task(self._rerun_fragments())
 
+    @property
+    def is_connected(self) -> bool:
+        return not self._reader.done()
+
     async def close(self) -> None:
         self._rerunner.cancel()
         await self._socket.close()
@@ -90,7 +94,13 @@ class Visitor:
         self._finished.clear()
         started = time.perf_counter()
         await self._socket.send(message.SerializeToString())
-        await asyncio.wait_for(self._finished.wait(), timeout)
+        finished = asyncio.ensure_future(self._finished.wait())
+        done, _ = await asyncio.wait({finished, self._reader}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if finished not in done:
+            finished.cancel()
+            if self._reader in done:  # the connection closed, or a message could not be read
+                raise ConnectionError(f"the connection ended: {self._reader.exception()!r}")
+            raise TimeoutError(f"no answer within {timeout:.0f} s")
         seconds = time.perf_counter() - started
         for widget_id, widget in list(self.widget_states.items()):  # a click is sent once
             if widget.WhichOneof("value") == "trigger_value":

@@ -109,12 +109,14 @@ class TrainingRun:
 
     def snapshot(self) -> Snapshot:
         with self._lock:
-            position = self._slots.position(self._ticket) if self._slots and self._state == "queued" else 0
+            queued = self._slots is not None and self._state == "queued"
+            position = self._slots.position(self._ticket) if queued else 0
+            wait = self._slots.estimated_wait(self._ticket) if queued else None
             return Snapshot(self._state, position, self._epoch, self._total_epochs, self._batch,
                             self._batches_per_epoch, self._samples_per_second, self._seconds_left,
                             tuple(self._batch_loss), tuple(self._batch_accuracy), tuple(self._epochs),
                             self._best_epoch, self._stopped_early, self._message, self._learning_rate,
-                            self._elapsed())
+                            self._elapsed(), wait)
 
     def _elapsed(self) -> float:
         """Seconds since this Train or Continue began running, up to its end."""
@@ -136,7 +138,8 @@ class TrainingRun:
             self._thread.start()
 
     def _run(self) -> None:
-        if self._slots is not None and not self._slots.acquire(self._ticket, self._stop):
+        work = (self._total_epochs - self._first_epoch) * len(self._training[1])
+        if self._slots is not None and not self._slots.acquire(self._ticket, self._stop, work):
             self._set(state="stopped", message="Cancelled while waiting for a free training slot.")
             return
         try:
@@ -221,9 +224,11 @@ class TrainingRun:
             self._batch_loss.append(batch_loss)
             self._batch_accuracy.append(min(max(batch_accuracy, 0.0), 1.0))
             self._samples_per_second = speed
-            self._seconds_left = estimate_seconds_left(
+            self._seconds_left = seconds_left = estimate_seconds_left(
                 remaining_samples, speed, self._total_epochs - self._epoch + 1, len(self._validation[1]),
                 self._evaluation_size, self._forward_speed)
+        if self._slots is not None:
+            self._slots.report(self._ticket, seconds_left, speed)
         return self._stop.is_set()
 
     def _end_epoch(self, epoch: int, logs: dict) -> bool:

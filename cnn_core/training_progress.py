@@ -46,6 +46,7 @@ class Snapshot:
     message: str
     learning_rate: float = 0.0  # of the latest batch
     elapsed_seconds: float = 0.0  # since this Train or Continue began running, up to its end
+    seconds_to_start: float | None = None  # while queued: the estimated wait (TrainingSlots.estimated_wait)
 
     @property
     def is_active(self) -> bool:

@@ -56,6 +56,14 @@ def test_a_non_negative_map_is_grey_on_the_photo_scale():
     np.testing.assert_array_equal(pixels[0], [[0, 0, 0], [100, 100, 100], [255, 255, 255]])
 
 
+def test_a_grey_map_is_drawn_in_one_channel_with_the_levels_of_the_colour_scale():
+    values = np.concatenate([RNG.uniform(-10, 300, 500), [np.nan, 127.5, 0.5, 254.5]]).astype(np.float32)[None]
+    scale = dict(colorscale=figures.GREY, zmin=0, zmax=255.0)
+    np.testing.assert_array_equal(figures.grey_levels(values, scale), figures.colour_pixels(values, scale)[..., 0])
+    encoded = figures.feature_map_figure(np.abs(values)).data[0].source.removeprefix("data:image/png;base64,")
+    assert cv2.imdecode(np.frombuffer(base64.b64decode(encoded), np.uint8), cv2.IMREAD_UNCHANGED).ndim == 2
+
+
 def test_without_the_photo_range_a_map_is_stretched_to_its_own_largest_value():
     feature_map = np.array([[0.0, 1.0, 2.0]], dtype=np.float32)
     pixels = drawn_pixels(figures.feature_map_figure(feature_map, photo_range=False).data[0])

@@ -264,6 +264,16 @@ def test_running_locally_no_training_limit_applies_or_is_said(trainer):
     assert "shared by a class" not in _text(trainer)
 
 
+def test_a_visitor_training_on_another_page_waits_for_it_before_training_here(trainer):
+    class ActiveRun:
+        is_active = True
+
+    trainer.session_state["session_memory"] = {"trainings": {"Your own classes": ActiveRun()}}
+    page = trainer.run()
+    assert page.button(key="train").disabled
+    assert "Your training on the Your own classes page is still queued or running" in _text(page)
+
+
 def test_on_a_hosted_server_saving_keeps_the_model_in_this_tab_only(trainer, trained_folder, monkeypatch):
     monkeypatch.setenv("CNN_HOSTED", "1")
     page = _save_as(_train_to_the_end(trainer, epochs=1), "my_model")

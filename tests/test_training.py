@@ -180,6 +180,57 @@ def test_a_queued_run_that_is_stopped_leaves_the_queue():
     assert slots.position(2) == 0 and slots.running == 1
 
 
+def _queued(slots: TrainingSlots, tickets: dict[int, float | None], cancelled: threading.Event) -> None:
+    """Put ``tickets`` (ticket -> its work in examples) in line behind the runs already holding the slots."""
+    for place, (ticket, work) in enumerate(tickets.items(), start=1):
+        threading.Thread(target=slots.acquire, args=(ticket, cancelled, work), daemon=True).start()
+        _wait_until(lambda ticket=ticket, place=place: slots.position(ticket) == place)
+
+
+def test_the_wait_in_line_is_the_running_runs_time_left_then_the_work_ahead_at_the_measured_speed():
+    slots, cancelled = TrainingSlots(capacity=1), threading.Event()
+    assert slots.acquire(1, cancelled, work=600)
+    slots.report(1, seconds_left=30.0, speed=10.0)
+    _queued(slots, {2: 100, 3: 50}, cancelled)
+    assert slots.estimated_wait(2) == 30.0
+    assert slots.estimated_wait(3) == 30.0 + 100 / 10.0  # ticket 2's 100 examples at 10 per second
+    cancelled.set()
+
+
+def test_with_two_slots_each_run_in_line_takes_the_slot_that_frees_first():
+    slots, cancelled = TrainingSlots(capacity=2), threading.Event()
+    assert slots.acquire(1, cancelled) and slots.acquire(2, cancelled)
+    slots.report(1, seconds_left=10.0, speed=20.0)
+    slots.report(2, seconds_left=50.0, speed=20.0)
+    _queued(slots, {3: 200, 4: 100}, cancelled)
+    assert slots.estimated_wait(3) == 10.0
+    assert slots.estimated_wait(4) == 20.0  # ticket 3 takes the slot freed at 10 s and holds it 200 / 20 s
+    cancelled.set()
+
+
+def test_no_wait_is_estimated_before_the_running_runs_have_measured_one():
+    slots, cancelled = TrainingSlots(capacity=1), threading.Event()
+    assert slots.acquire(1, cancelled)
+    _queued(slots, {2: 100}, cancelled)
+    assert slots.estimated_wait(2) is None and slots.estimated_wait(1) is None  # 1 is not waiting
+    cancelled.set()
+
+
+def test_a_queued_run_shows_its_estimated_wait_in_its_snapshot():
+    slots = TrainingSlots(capacity=1)
+    first = _run(training.TrainingConfig(epochs=50, batch_size=16), count=800, slots=slots)
+    second = _run(training.TrainingConfig(epochs=1, batch_size=64), count=128, slots=slots)
+    first.start()
+    _wait_until(lambda: first.snapshot().seconds_left is not None)
+    second.start()
+    _wait_until(lambda: second.snapshot().seconds_to_start is not None)
+    assert 0 < second.snapshot().seconds_to_start <= 2 * first.snapshot().seconds_left
+    first.stop()
+    second.stop()
+    first.join(timeout=60)
+    second.join(timeout=60)
+
+
 @pytest.mark.parametrize(("values", "message"), [
     ({"epochs": 0}, "epochs must be a whole number from 1 to 1000. Received: 0"),
     ({"optimizer": "adagrad"}, "optimizer must be one of adam, sgd, rmsprop"),

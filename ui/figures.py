@@ -57,7 +57,9 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
     traces = []
     if sampled.ndim == 2:
         scale = colour_scale(sampled, photo=photo_range)
-        traces.append(go.Image(source=png_uri(colour_pixels(sampled, scale)), customdata=sampled.astype(np.float32),
+        # A grey scale is one channel: a third of the PNG to encode and send, and no colour interpolation.
+        pixels = grey_levels(sampled, scale) if scale["colorscale"] is GREY else colour_pixels(sampled, scale)
+        traces.append(go.Image(source=png_uri(pixels), customdata=sampled.astype(np.float32),
                                hovertemplate="row %{y}, column %{x}<br>value %{customdata:.4~g}<extra></extra>",
                                **placement))
         if show_scale:
@@ -98,6 +100,13 @@ def colour_pixels(values: np.ndarray, scale: dict) -> np.ndarray:
     colours = np.array([[int(colour[i:i + 2], 16) for i in (1, 3, 5)] for _, colour in scale["colorscale"]])
     channels = [np.interp(position, stops, colours[:, channel]) for channel in range(3)]
     return images.round_to_uint8(np.stack(channels, axis=-1))
+
+
+def grey_levels(values: np.ndarray, scale: dict) -> np.ndarray:
+    """What :func:`colour_pixels` gives for the :data:`GREY` scale, as one channel: uint8 of shape (H, W)."""
+    span = max(scale["zmax"] - scale["zmin"], 1e-12)
+    position = np.nan_to_num((np.asarray(values, dtype=np.float32) - scale["zmin"]) / span, nan=0.0)
+    return images.round_to_uint8(np.clip(position.astype(np.float64), 0.0, 1.0) * 255.0)
 
 
 def png_uri(pixels: np.ndarray) -> str:

@@ -11,6 +11,7 @@ from cnn_core import training
 from cnn_core.training_progress import Snapshot
 from cnn_core.training_slots import TrainingSlots
 from ui import figures
+from ui.session_memory import own_memory
 
 #: Trainings that may run at once in this server process unless CNN_MAX_TRAININGS says otherwise;
 #: the others queue. Each default training takes about one core.
@@ -24,6 +25,26 @@ def training_slots() -> TrainingSlots:
     given = setting.isascii() and setting.isdigit() and int(setting) >= 1
     capacity = int(setting) if given else MAX_CONCURRENT_TRAININGS
     return TrainingSlots(capacity)
+
+
+def keep_track(page: str, run: training.TrainingRun) -> None:
+    """Remember ``run`` as the visitor's training on ``page`` (one training at a time each: see elsewhere)."""
+    own_memory().setdefault("trainings", {})[page] = run
+
+
+def training_elsewhere(page: str) -> str | None:
+    """The page where this visitor has a training queued or running, other than ``page``; None if none.
+
+    A shared server trains for everyone in turn, so each visitor trains one model at a time: a page shows
+    :func:`one_at_a_time` and disables its Train button while this names another page.
+    """
+    return next((other for other, run in own_memory().get("trainings", {}).items()
+                 if other != page and run.is_active), None)
+
+
+def one_at_a_time(elsewhere: str) -> None:
+    st.caption(f"Your training on the {elsewhere} page is still queued or running. Each visitor trains one model at a "
+               "time, so that everyone sharing this server gets a turn: stop it there, or wait for it to finish.")
 
 
 def live_progress(run: training.TrainingRun, chart_key: str, redraw_seconds: float) -> None:
@@ -48,8 +69,10 @@ def show_status(snapshot: Snapshot) -> None:
     if snapshot.state == "queued":
         capacity = training_slots().capacity
         places = "one training" if capacity == 1 else f"{capacity} trainings"
+        wait = ("the wait is estimated once the trainings ahead have measured their speed"
+                if snapshot.seconds_to_start is None else f"about {duration(snapshot.seconds_to_start)} to wait")
         st.info(f"Queued: this server runs {places} at once, and all places are taken. Yours starts when one "
-                f"frees up (you are number {snapshot.queue_position} in line).", icon="⏳")
+                f"frees up (you are number {snapshot.queue_position} in line; {wait}).", icon="⏳")
         return
     done = ((snapshot.epoch - 1) * snapshot.batches_per_epoch + snapshot.batch) / max(
         1, snapshot.total_epochs * snapshot.batches_per_epoch)

@@ -11,13 +11,14 @@ from cnn_core import transfer, vgg16
 from cnn_core.evaluation import confusion_matrix
 from ui import session_watch
 from ui.confusion_table import confusion_table
-from ui.live_training import live_progress, training_slots
+from ui.live_training import keep_track, live_progress, one_at_a_time, training_elsewhere, training_slots
 from ui.own_classes import photo_classes
 from ui.own_classes import state_keys as keys
 from ui.own_classes.photo_classes import OwnClasses, TrainedHead
 
 #: Seconds between redraws of the head's curves: it trains in a few seconds.
 REDRAW_SECONDS = 0.5
+PAGE = "Your own classes"
 
 
 def readiness(state: OwnClasses) -> list[str]:
@@ -44,16 +45,20 @@ def train_section(state: OwnClasses, classifier: vgg16.Classifier) -> None:
         st.markdown(f"Each class keeps about a quarter of its photos aside (at least one) to test the new head on "
                     f"photos it never learned from: **{len(train)} photos to learn from, {len(held_out)} held "
                     f"out**. The head trains for {transfer.HEAD_CONFIG.epochs} epochs.")
+    elsewhere = training_elsewhere(PAGE)
+    if elsewhere:
+        one_at_a_time(elsewhere)
     columns = st.columns([1, 1, 3])
     columns[0].button("Train", type="primary", icon=":material/play_arrow:", key=keys.TRAIN,
-                      disabled=bool(missing) or active, on_click=state.requests.add, args=("train",),
+                      disabled=bool(missing) or active or bool(elsewhere), on_click=state.requests.add, args=("train",),
                       help="Computes each new photo's CNN code with VGG16 (once per photo), then trains a new head "
                            "on the codes.")
     if trained:
         columns[1].button("Stop", icon=":material/stop:", key=keys.STOP, disabled=not active, on_click=trained.run.stop,
                           help="Stops after the current batch; the head keeps what it has learned so far.")
-    if "train" in state.requests and not missing:
+    if "train" in state.requests and not missing and not elsewhere:
         trained = _start(state, classifier)
+        keep_track(PAGE, trained.run)
     state.requests.discard("train")
     if trained is None:
         return
