@@ -215,8 +215,13 @@ class TrainingRun:
         batch_loss = (loss_sum - self._epoch_loss_sum) / batch_size
         batch_accuracy = (correct_sum - self._epoch_correct_sum) / batch_size
         self._epoch_samples, self._epoch_loss_sum, self._epoch_correct_sum = samples, loss_sum, correct_sum
-        elapsed = time.perf_counter() - self._epoch_start
-        speed = samples / elapsed if elapsed > 0 else 0.0
+        now = time.perf_counter()
+        if batch == 0:  # the first batch of an epoch carries its start-up (in the first, building the graph)
+            self._speed_since = (now, samples)
+            speed = samples / (now - self._epoch_start) if now > self._epoch_start else 0.0
+        else:
+            since, samples_then = self._speed_since
+            speed = (samples - samples_then) / (now - since) if now > since else 0.0
         remaining_samples = (len(self._training[1]) - samples
                              + (self._total_epochs - self._epoch) * len(self._training[1]))
         with self._lock:
@@ -227,7 +232,7 @@ class TrainingRun:
             self._seconds_left = seconds_left = estimate_seconds_left(
                 remaining_samples, speed, self._total_epochs - self._epoch + 1, len(self._validation[1]),
                 self._evaluation_size, self._forward_speed)
-        if self._slots is not None:
+        if self._slots is not None and batch > 0:  # those waiting get this run's estimate once its speed is steady
             self._slots.report(self._ticket, seconds_left, speed)
         return self._stop.is_set()
 
