@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import APP_TIMEOUT_S, ROOT, _free_port, missing_resource
+from tests.conftest import APP_TIMEOUT_S, ROOT, _free_port, missing_resource, stop_process
 
 DEPLOY = ROOT / "deploy"
 
@@ -63,11 +63,7 @@ def started(command: list[str], env: dict[str, str], log: Path) -> Iterator[subp
         try:
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_process(process)
 
 
 def nginx_configuration(folder: Path, port: int, replica_ports: list[int]) -> Path:

@@ -74,13 +74,18 @@ def running_server(env: dict[str, str] | None = None, log: Path | None = None, s
         _wait_until_healthy(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         if log:
             output.close()
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask ``process`` to end, and kill it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def server_pid(url: str) -> int:

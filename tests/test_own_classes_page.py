@@ -182,3 +182,14 @@ def test_the_small_cnn_from_scratch_is_compared_side_by_side(own_page):
     assert "Small CNN from scratch" in labels and "VGG16's codes + new head" in labels
     shown = next(metric for metric in page.metric if metric.label == "Small CNN from scratch")
     assert shown.value == f"{100 * scratch.accuracy:.1f} %"
+
+
+def test_a_visitor_training_on_the_trainer_waits_for_it_before_training_here(own_page):
+    class ActiveRun:
+        is_active = True
+
+    _state(own_page)  # the page's memory exists
+    own_page.session_state["session_memory"]["trainings"] = {"Trainer": ActiveRun()}
+    page = _two_classes(own_page)
+    assert page.button(key="own_train").disabled
+    assert "Your training on the Trainer page is still queued or running" in _text(page)

@@ -8,7 +8,8 @@ import streamlit as st
 from plotly.colors import qualitative
 
 from cnn_core import from_scratch, transfer
-from ui.live_training import training_slots
+from ui.live_training import one_at_a_time, training_elsewhere, training_slots
+from ui.own_classes import head_training
 from ui.own_classes import state_keys as keys
 from ui.own_classes.photo_classes import TrainedHead
 from ui.text import plotly_text
@@ -51,10 +52,13 @@ def scratch_section(trained: TrainedHead, requests: set[str]) -> None:
         "The contrast: the Trainer's small CNN, starting from random weights, learns from the same photos (shrunk "
         f"to its 28 × 28 pixels, in colour) for **{seconds:.0f} s**, as long as computing the codes and training "
         "the head took together. Both are tested on the same held-out photos.")
+    elsewhere = training_elsewhere(head_training.PAGE)
+    if elsewhere:
+        one_at_a_time(elsewhere)
     st.button("Train the small CNN from scratch", icon=":material/play_arrow:", key=keys.FROM_SCRATCH,
-              on_click=requests.add, args=("from_scratch",),
+              on_click=requests.add, args=("from_scratch",), disabled=bool(elsewhere),
               help="Takes a place in the server's training queue, like any training.")
-    if "from_scratch" in requests:
+    if "from_scratch" in requests and not elsewhere:
         requests.discard("from_scratch")
         with st.spinner(f"The small CNN is learning from {len(trained.train_indices)} photos for {seconds:.0f} s…"):
             trained.scratch = from_scratch.train_from_scratch(
