@@ -30,208 +30,33 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import io
 import os
-import random
-import re
 import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from pathlib import Path
-
-import numpy as np
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_browser import percentile  # noqa: E402
-from bench.bench_vgg16 import random_weights_file  # noqa: E402
+from bench.bench_vgg16 import memory_mb, random_weights_file  # noqa: E402
+from bench.classroom_lesson import Lesson, lesson_run  # noqa: E402
 from bench.npm_datasets import write_idx_folder  # noqa: E402
-from bench.streamlit_visitor import Visitor  # noqa: E402
 from tests.balancer import balanced_replicas  # noqa: E402
 from tests.conftest import running_server, server_pid  # noqa: E402
 
-QUEUE_PLACE = re.compile(r"number (\d+) in line")
-ESTIMATED_WAIT = re.compile(r"about (\d+) (s|min) to wait")
-RUNNING = "examples per second"
-#: The longest one step may take before it counts as an error (loading VGG16 under load takes tens of seconds).
-STEP_TIMEOUT = 120
 
-
-class Lesson:
-    """What the class did: seconds per action, errors, trainings' waits, and when VGG16 was loading."""
-
-    def __init__(self, minutes: float) -> None:
-        self.started = time.monotonic()
-        self.deadline = self.started + 60 * minutes
-        self.seconds: dict[str, list[tuple[float, float]]] = defaultdict(list)  # action -> (started, seconds)
-        self.errors: dict[str, list[str]] = defaultdict(list)
-        self.exception_boxes = 0
-        self.training_waits: list[float] = []  # from Train pressed to the first batch's status
-        self.estimates: list[tuple[float, float]] = []  # (first wait the page estimated, the wait it turned out)
-        self.queue_places: list[list[int]] = []
-        self.trainings_unexplained = 0  # neither running nor showing a place in line
-        self.vgg16_loading: tuple[float, float] | None = None
-
-    def time_left(self) -> float:
-        return self.deadline - time.monotonic()
-
-    async def timed(self, action: str, step) -> list[str] | None:
-        """Run ``step`` (a coroutine giving a RunResult); its texts, or None after an error (recorded)."""
-        started = time.monotonic()
-        try:
-            result = await step
-        except Exception as error:  # noqa: BLE001 (every failure of a learner's step is a figure)
-            self.errors[action].append(f"{type(error).__name__}: {error}"[:200])
-            if isinstance(error, ConnectionError):
-                raise  # this learner's tab is gone: it stops
-            return None
-        self.seconds[action].append((started, result.seconds))
-        self.exception_boxes += len(result.exceptions)
-        return result.texts
-
-
-def photo_bytes(seed: int) -> bytes:
-    pixels = np.random.default_rng(seed).integers(0, 256, (224, 224, 3), dtype=np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-async def learner(number: int, url: str, lesson: Lesson, trains: bool, classifies: bool, seed: int) -> None:
-    rng = random.Random(seed * 1000 + number)
-    await asyncio.sleep(rng.uniform(0, 10))  # the class opens the link over a few seconds
-    visitor = Visitor(url)
-    try:
-        await visitor.connect()
-    except Exception as error:  # noqa: BLE001
-        lesson.errors["connect"].append(f"{type(error).__name__}: {error}"[:200])
-        return
-    try:
-        await _lesson_of(visitor, lesson, rng, number, trains, classifies)
-    except ConnectionError:
-        pass  # recorded where it happened
-    finally:
-        await visitor.close()
-
-
-async def _lesson_of(visitor: Visitor, lesson: Lesson, rng: random.Random, number: int, trains: bool,
-                     classifies: bool) -> None:
-    if trains:
-        await _train(visitor, lesson)
-    if classifies and lesson.time_left() > 0:
-        await _classify(visitor, lesson, number)
-    visited_inside = False
-    await lesson.timed("open a page", visitor.open("filter_playground", STEP_TIMEOUT))
-    while lesson.time_left() > 0:
-        if not visited_inside and rng.random() < 0.15:
-            visited_inside = True
-            await _inside(visitor, lesson, rng)
-            await lesson.timed("open a page", visitor.open("filter_playground", STEP_TIMEOUT))
-            continue
-        await _move_stride(visitor, lesson, rng)
-        await asyncio.sleep(rng.uniform(1, 3))
-
-
-
-async def _move_stride(visitor: Visitor, lesson: Lesson, rng: random.Random) -> None:
-    try:
-        visitor.set_slider("Stride", rng.randint(1, 4))
-    except LookupError as error:
-        lesson.errors["Playground slider"].append(str(error))
-        return
-    await lesson.timed("Playground slider", visitor.run(STEP_TIMEOUT))
-
-
-async def _inside(visitor: Visitor, lesson: Lesson, rng: random.Random) -> None:
-    if await lesson.timed("open a page", visitor.open("inside_cnn", STEP_TIMEOUT)) is None:
-        return
-    for _ in range(3):
-        await asyncio.sleep(rng.uniform(1, 3))
-        try:
-            visitor.set_number("Row", rng.randint(0, 12))
-        except LookupError as error:
-            lesson.errors["Inside a CNN: a number explained"].append(str(error))
-            return
-        await lesson.timed("Inside a CNN: a number explained", visitor.run(STEP_TIMEOUT))
-
-
-async def _classify(visitor: Visitor, lesson: Lesson, number: int) -> None:
-    first = lesson.vgg16_loading is None
-    if first:
-        lesson.vgg16_loading = (time.monotonic(), float("inf"))
-    texts = await lesson.timed("open the VGG16 page", visitor.open("vgg16_classifier", STEP_TIMEOUT))
-    if first:
-        lesson.vgg16_loading = (lesson.vgg16_loading[0], time.monotonic())
-    if texts is None:
-        return
-    try:
-        visitor.set_choice("radio", "Image source", "Upload")
-        await visitor.run(STEP_TIMEOUT)
-        await visitor.upload("Upload photos", f"photo-{number}.png", photo_bytes(number))
-    except Exception as error:  # noqa: BLE001
-        lesson.errors["VGG16: a photo classified"].append(f"{type(error).__name__}: {error}"[:200])
-        return
-    texts = await lesson.timed("VGG16: a photo classified", visitor.run(STEP_TIMEOUT))
-    if texts is not None and not any("prediction" in text for text in texts):
-        lesson.errors["VGG16: a photo classified"].append("no top 5 on the page")
-
-
-async def _train(visitor: Visitor, lesson: Lesson) -> None:
-    if await lesson.timed("open a page", visitor.open("trainer", STEP_TIMEOUT)) is None:
-        return
-    try:
-        visitor.set_choice("selectbox", "Training examples", "5,000 (seconds per epoch)")
-        await visitor.run(STEP_TIMEOUT)
-        visitor.click("Train a new model")
-    except Exception as error:  # noqa: BLE001
-        lesson.errors["training"].append(f"{type(error).__name__}: {error}"[:200])
-        return
-    clicked, places, running, estimate = time.monotonic(), [], False, None
-    if await lesson.timed("Trainer: Train pressed", visitor.run(STEP_TIMEOUT)) is None:
-        return
-    while lesson.time_left() > -120:  # a training started in the lesson may finish just after it
-        if not visitor.is_connected:
-            lesson.errors["training"].append("the connection ended while training")
-            break
-        texts = visitor.texts()
-        places += [int(found[1]) for text in texts if (found := QUEUE_PLACE.search(text))]
-        for found in filter(None, (ESTIMATED_WAIT.search(text) for text in texts)):
-            if estimate is None:
-                estimate = (time.monotonic(), int(found[1]) * (60 if found[2] == "min" else 1))
-        if not running and any(RUNNING in text for text in texts):
-            running = True
-            lesson.training_waits.append(time.monotonic() - clicked)
-            if estimate is not None:
-                lesson.estimates.append((estimate[1], time.monotonic() - estimate[0]))
-        elif not running and not places:
-            lesson.trainings_unexplained += time.monotonic() - clicked > 5
-        if any(text.startswith(("Finished", "Stopped")) or "Test accuracy" in text for text in texts):
-            break
-        await asyncio.sleep(0.5)
-    lesson.queue_places.append(sorted(set(places), reverse=True))
-
-
-def sample_memory(process_ids: tuple[int, ...], peak: list[int], stop: threading.Event) -> None:
-    """Keep in ``peak[0]`` the largest sum of the processes' resident memory (bytes), every 0.5 s."""
+def sample_memory(process_ids: tuple[int, ...], peak: list[float], stop: threading.Event) -> None:
+    """Keep in ``peak[0]`` the largest sum of the processes' resident memory (MB), every 0.5 s."""
     while not stop.wait(0.5):
-        total = 0
+        total = 0.0
         for process_id in process_ids:
             with contextlib.suppress(OSError):
-                status = Path(f"/proc/{process_id}/status").read_text()
-                total += int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) * 1024
+                total += memory_mb(process_id)["VmRSS"]
         peak[0] = max(peak[0], total)
 
 
-async def lesson_run(url: str, sessions: int, trainings: int, minutes: float, seed: int) -> Lesson:
-    lesson = Lesson(minutes)
-    learners = [learner(number, url, lesson, number < trainings, number % 5 == 4, seed) for number in range(sessions)]
-    await asyncio.gather(*learners)
-    return lesson
-
-
-def report(lesson: Lesson, label: str, peak_memory: int) -> None:
+def report(lesson: Lesson, label: str, peak_memory: float) -> None:
     print(f"\n{label}")
     print(f"  {'action':36s} {'count':>6s} {'p50':>8s} {'p95':>8s} {'slowest':>8s}  errors")
     for action in sorted(set(lesson.seconds) | set(lesson.errors)):
@@ -255,7 +80,7 @@ def report(lesson: Lesson, label: str, peak_memory: int) -> None:
         print(f"  VGG16 page first opened {start - lesson.started:.0f} s into the lesson; it took {end - start:.1f} s;"
               f" Playground slider moves meanwhile: {len(during)}, {slowest}")
     if peak_memory:
-        print(f"  peak resident memory of the server processes: {peak_memory / 2**30:.2f} GB")
+        print(f"  peak resident memory of the server processes: {peak_memory / 1024:.2f} GB")
 
 
 def one_lesson(arguments: argparse.Namespace, replicas: int, env: dict[str, str]) -> Lesson:

@@ -1,7 +1,7 @@
 """Replicas of the app started as the container image starts them, behind nginx with the project's configuration.
 
 Shared by tests/test_balancer.py and bench/bench_classroom.py. Each replica runs deploy/start.sh (the image's
-start step) and is waited on with deploy/healthcheck.py (the image's health check); nginx runs
+start step); once its log says it listens, deploy/healthcheck.py (the image's health check) must pass; nginx runs
 deploy/nginx/classroom.conf as it is, with a replicas.conf and site.conf of loopback addresses. Everything
 listens on 127.0.0.1 only.
 """
@@ -13,14 +13,16 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import APP_TIMEOUT_S, ROOT, _free_port, missing_resource, stop_process
+from tests.drive import wait_for_line
 
 DEPLOY = ROOT / "deploy"
+#: What Streamlit prints once it listens.
+STREAMLIT_READY = "You can now view your Streamlit app"
 
 
 @dataclass(frozen=True)
@@ -35,17 +37,6 @@ class Replicas:
 
 def nginx_path() -> str | None:
     return shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if Path(path).is_file()), None)
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str, process: subprocess.Popen) -> None:
-    """Poll ``condition`` until it holds; fail saying ``what`` when ``process`` exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode} before it was ready")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} was not ready after {timeout:.0f} s")
-        time.sleep(0.3)
 
 
 def is_healthy(port: int) -> bool:
@@ -73,7 +64,8 @@ def nginx_configuration(folder: Path, port: int, replica_ports: list[int]) -> Pa
     temporary = "\n".join(f"    {kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi",
                                                                                  "uwsgi", "scgi"))
     main = folder / "nginx.conf"
-    main.write_text(f"daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+    main.write_text(f"daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\n"
+                    f"error_log {folder}/error.log notice;\n"  # notice: it says when its worker has started
                     f"events {{}}\nhttp {{\n{temporary}\n    include {DEPLOY}/nginx/classroom.conf;\n}}\n")
     return main
 
@@ -102,10 +94,13 @@ def balanced_replicas(count: int, env: dict[str, str],
                                                   folder / f"replica-{replica}.log"))
             processes.append(process)
         for replica, process in zip(replica_ports, processes):
-            wait_until(lambda replica=replica: is_healthy(replica), APP_TIMEOUT_S, "A replica (start.sh)", process)
-        balancer = stack.enter_context(started([nginx, "-p", str(folder), "-c", str(configuration)], {},
-                                               folder / "nginx.out"))
-        wait_until(lambda: (folder / "nginx.pid").exists(), 30, "nginx", balancer)
+            log = folder / f"replica-{replica}.log"
+            if not wait_for_line(log, STREAMLIT_READY, APP_TIMEOUT_S) or not is_healthy(replica):
+                raise RuntimeError(f"The replica on port {replica} (start.sh) did not become healthy "
+                                   f"(exit status {process.poll()}):\n{log.read_text(errors='replace')[-2000:]}")
+        stack.enter_context(started([nginx, "-p", str(folder), "-c", str(configuration)], {}, folder / "nginx.out"))
+        if not wait_for_line(folder / "error.log", "start worker process", 30):
+            raise RuntimeError(f"nginx did not start:\n{(folder / 'nginx.out').read_text(errors='replace')}")
         # start.sh execs Streamlit, so each replica's process is the server itself.
         yield Replicas(f"http://127.0.0.1:{port}", folder / "access.log",
                        tuple(f"127.0.0.1:{replica}" for replica in replica_ports),

@@ -66,19 +66,23 @@ def open_trainer(page, server_url: str, epochs: int) -> None:
     page.get_by_role("button", name="Train a new model").click()
 
 
-def wait_for_line(log: Path, text: str, timeout: float) -> bool:
-    """Whether a line containing ``text`` reaches the file ``log`` (a server's output) within ``timeout`` seconds.
+def wait_for_line(log: Path, text: str | re.Pattern[str], timeout: float) -> bool:
+    """Whether a line containing ``text`` (or one ``text.search`` finds, for a pattern) reaches the file ``log``
+    (a server's output, an access log) within ``timeout`` seconds; lines already there count.
 
     Follows the file with ``tail -F`` and wakes on each new line, so it waits on the line itself, not a period.
     """
+    matches = (text.search if isinstance(text, re.Pattern)
+               else lambda line, wanted=text: wanted in line)
     # Unbuffered, so that no line read ahead waits in a buffer the selector cannot see.
-    follower = subprocess.Popen(["tail", "-F", "-n", "+1", str(log)], stdout=subprocess.PIPE, bufsize=0)
+    follower = subprocess.Popen(["tail", "-F", "-n", "+1", str(log)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                bufsize=0)  # -F waits for a file that is not there yet
     deadline = time.monotonic() + timeout
     try:
         with selectors.DefaultSelector() as selector:
             selector.register(follower.stdout, selectors.EVENT_READ)
             while (left := deadline - time.monotonic()) > 0:
-                if selector.select(left) and text.encode() in follower.stdout.readline():
+                if selector.select(left) and matches(follower.stdout.readline().decode(errors="replace")):
                     return True
         return False
     finally:

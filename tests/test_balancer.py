@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from tests.balancer import balanced_replicas
 from tests.conftest import png_bytes, write_dataset
-from tests.drive import assert_no_exception, open_trainer, settle, upload
+from tests.drive import assert_no_exception, open_trainer, settle, upload, wait_for_line
 
 LOG_LINE = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) key=(?P<key>\S+) upstream=(?P<upstream>\S+)')
 
@@ -37,10 +36,9 @@ def _replicas_by_visitor(log: Path, request: str = "") -> dict[str, set[str]]:
 
 def _logged(log: Path, key: str, request: str = "") -> set[str]:
     """The replicas that served ``key``'s requests, once nginx has logged one (it logs a request when it ends)."""
-    deadline = time.monotonic() + 30
-    while not (replicas := _replicas_by_visitor(log, request).get(key)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return replicas or set()
+    line = re.compile(rf'"[^"]*{re.escape(request)}[^"]*" \d+ key={re.escape(key)} upstream=\d')
+    wait_for_line(log, line, timeout=30)
+    return _replicas_by_visitor(log, request).get(key, set())
 
 
 def _new_visitor(browser, url: str):
