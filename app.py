@@ -1,13 +1,13 @@
-"""How CNNs see: the entry point and home page. Run with `streamlit run app.py`."""
+"""How CNNs see: the entry point and home page. Run with `streamlit run app.py`.
+
+`streamlit run` first imports this file as a module to find ``app``, the server with its start-up hook
+(:mod:`ui.server_start`); then it runs the file as the script of every visitor's page, as ``__main__``.
+"""
 
 import streamlit as st
 
 from cnn_core import conv_block, images, tensorflow_logs
-from ui import figures, image_picker, streamlit_adjustments
-
-tensorflow_logs.quiet_tensorflow_logs()  # before any page imports TensorFlow
-st.set_page_config(page_title="How CNNs see", page_icon=":material/visibility:", layout="wide")
-streamlit_adjustments.keep_keras_state_between_runs()
+from ui import figures, image_picker, server_start, streamlit_adjustments
 
 PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", icon=":material/blur_on:",
                      url_path="filter_playground")
@@ -69,4 +69,11 @@ def home() -> None:
 
 
 HOME = st.Page(home, title="Home", icon=":material/home:", default=True)
-st.navigation([HOME, PLAYGROUND, TRAINER, INSIDE, CLASSIFIER, OWN_CLASSES]).run()
+
+if __name__ == "__main__":
+    tensorflow_logs.quiet_tensorflow_logs()  # before any page imports TensorFlow
+    st.set_page_config(page_title="How CNNs see", page_icon=":material/visibility:", layout="wide")
+    streamlit_adjustments.keep_keras_state_between_runs()
+    st.navigation([HOME, PLAYGROUND, TRAINER, INSIDE, CLASSIFIER, OWN_CLASSES]).run()
+else:
+    app = st.App(__file__, lifespan=server_start.lifespan)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnn_core import datasets
+from cnn_core import datasets, pretrained
 
 Pair = tuple[np.ndarray, np.ndarray]
 
@@ -52,6 +52,28 @@ def prepare_dataset(name: str, train_size: int | None = None,
     return PreparedData(name, class_names, source, datasets.to_model_input(x_train), y_train, x_test,
                         datasets.to_model_input(x_test), y_test)
 
+
+
+def held_out_data(name: str) -> PreparedData:
+    """The shipped test pictures of ``name`` (:func:`cnn_core.pretrained.held_out_sample`), with no training
+    pictures: what the Trainer inspects a shipped model on when the dataset itself cannot be read (offline).
+
+    Returns
+    -------
+    PreparedData
+        ``train_inputs`` float32 (0, 28, 28, 1) and ``train_labels`` uint8 (0,); the 300 test pictures as
+        ``test_images`` uint8 (300, 28, 28), ``test_inputs`` float32 (300, 28, 28, 1) in [0, 1], ``test_labels``.
+
+    Raises
+    ------
+    ValueError
+        For a dataset with no shipped pictures, naming the ones there are.
+    """
+    images, labels = pretrained.held_out_sample(name)
+    source = (f"Only the {len(labels):,} test pictures shipped with the app (models/pretrained/"
+              f"{pretrained.SAMPLE_FILE.name}) could be read: enough to inspect a shipped model, not to train.")
+    return PreparedData(name, datasets.CLASS_NAMES[name], source, np.zeros((0, *images.shape[1:], 1), np.float32),
+                        np.zeros(0, np.uint8), images, datasets.to_model_input(images), labels)
 
 def validation_data(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
                     validation_split: float) -> tuple[Pair, Pair]:

@@ -54,7 +54,9 @@ try:
         data = session.load_data(data_settings.name, data_settings.train_size, data_settings.data_dir)
 except (datasets.DatasetUnavailableError, ValueError) as error:
     st.error(controls.describe_dataset_error(error, data_settings.name))
-    st.stop()
+    data = shipped.without_the_dataset(data_settings.name)
+    if data is None:
+        st.stop()
 st.sidebar.caption(plain(data.source))
 
 try:
@@ -70,7 +72,8 @@ except ValueError as error:
 
 st.header("2. Training")
 handover.show_note()
-live_training.training_buttons(spec, data, config, trained)
+if len(data.train_labels):
+    live_training.training_buttons(spec, data, config, trained)
 active = bool(trained and trained.is_training)
 saving.saved_models_section(active)
 shipped.shipped_models_section(active, data.name)

@@ -10,6 +10,7 @@ from ui import image_picker
 from ui.inside_cnn import filter_patterns
 from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.unit_explanation import number
+from ui.text import plain
 from ui.trainer.session import Trained
 
 PAGE = "pages/inside_cnn.py"
@@ -54,6 +55,14 @@ def test_the_answer_shown_is_what_keras_predicts_for_the_picture(page):
     best = int(probabilities.argmax())
     name = pretrained.PRETRAINED[DEFAULT].record()["class_names"][best]
     assert f"The model says **{name}**, with probability {100 * probabilities[best]:.2f} %." in _text(page)
+
+
+def test_every_class_probability_listed_is_what_keras_predicts(page):
+    probabilities = pretrained.load_pretrained(DEFAULT).predict(_picture(DEFAULT, 0)[None], verbose=0)[0]
+    names = pretrained.PRETRAINED[DEFAULT].record()["class_names"]
+    shown = [(bar.proto.text, bar.proto.value) for bar in page.get("progress")]
+    assert shown == [(f"{plain(name)}: {100 * probability:.2f} %", int(100 * float(probability)))
+                     for name, probability in zip(names, probabilities)]
 
 
 def test_every_layer_is_listed_with_its_shape(page):

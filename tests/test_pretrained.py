@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnn_core import datasets, models, pretrained
+from cnn_core import datasets, models, pretrained, training_data
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -76,3 +76,17 @@ def test_the_seen_pictures_note_is_given_only_for_a_test_set_that_is_not_the_mod
     assert seen_pictures_note("one_conv_fashion_mnist", own) is None
     note = seen_pictures_note("one_conv_fashion_mnist", own[::-1])
     assert "91.66 %" in note and "optimistic" in note
+
+
+def test_the_held_out_data_is_the_shipped_sample_with_no_training_pictures():
+    data = training_data.held_out_data("mnist")
+    images, labels = pretrained.held_out_sample("mnist")
+    assert data.train_inputs.shape == (0, 28, 28, 1) and data.train_labels.shape == (0,)
+    assert np.array_equal(data.test_images, images) and np.array_equal(data.test_labels, labels)
+    assert data.test_inputs.dtype == np.float32 and np.allclose(data.test_inputs[..., 0] * 255, images)
+    assert data.class_names == datasets.CLASS_NAMES["mnist"]
+
+
+def test_held_out_data_of_an_unknown_dataset_names_the_ones_there_are():
+    with pytest.raises(ValueError, match="fashion_mnist, mnist. Received: dataset='cifar10'"):
+        training_data.held_out_data("cifar10")

@@ -2,9 +2,11 @@
 
 import time
 
+import numpy as np
 import pytest
 import streamlit as st
 
+from cnn_core import datasets, pretrained
 from tests.conftest import write_dataset
 
 PAGE = "pages/trainer.py"
@@ -142,6 +144,33 @@ def test_without_data_the_page_explains_how_to_provide_it(app, tmp_path, monkeyp
     page = app.switch_page(PAGE).run()
     assert not page.exception
     assert "has no subfolder fashion_mnist" in page.error[0].value and "downloaded from" in page.error[0].value
+
+
+def test_without_data_a_shipped_model_is_inspected_on_the_shipped_test_pictures(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))  # an empty folder: offline, nothing downloaded
+    st.cache_resource.clear()
+    page = app.switch_page(PAGE).run()
+    assert "has no subfolder fashion_mnist" in page.error[0].value
+    assert "a pretrained model can still be inspected below, on the 300 test pictures" in page.info[0].value
+    assert not [button for button in page.button if button.key == "train"]  # nothing to train on
+    page = page.button(key="trainer_load_shipped").click().run()
+    assert not page.exception
+    images, labels = pretrained.held_out_sample("fashion_mnist")
+    model = pretrained.load_pretrained("three_conv_fashion_mnist")
+    predictions = np.argmax(model.predict(datasets.to_model_input(images), verbose=0), axis=1)
+    accuracy = next(metric for metric in page.metric if metric.label == "Test accuracy")
+    assert accuracy.value == f"{100 * np.mean(predictions == labels):.2f} %"
+    assert "These test pictures are not the ones" not in _text(page)  # they are its own held-out pictures
+
+
+def test_without_data_a_photo_is_answered_and_not_compared_with_training_pictures(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    page = app.switch_page(PAGE).run().button(key="trainer_load_shipped").click().run()
+    page = page.segmented_control(key="trainer_section").set_value("Your own image").run()
+    assert not page.exception
+    assert "The model says" in _text(page)
+    assert "cannot be compared with them" in _text(page)
 
 
 def test_a_corrupt_file_is_named_on_the_page(app, tmp_path, monkeypatch):

@@ -12,6 +12,9 @@ names work there (``CNN_HOSTED = "1"`` in the app's Secrets).
 ``CNN_MAX_TRAINING_EXAMPLES``, ``CNN_MAX_EPOCHS``
     On a hosted server, the largest training subset and epoch count one visitor may ask for (defaults:
     :data:`HOSTED_MAX_TRAINING_EXAMPLES`, :data:`HOSTED_MAX_EPOCHS`).
+``CNN_PRELOAD_VGG16=1`` or ``0``
+    Whether the server loads VGG16 in the background as it starts (see :mod:`ui.server_start`): by default on
+    a hosted server, where someone will soon want it, and not on one's own machine.
 
 The settings are read on each call, so a test can change them with ``monkeypatch.setenv``.
 """
@@ -33,6 +36,7 @@ COMMUNITY_CLOUD_DIR = Path("/mount/src")
 HOSTED_MAX_TRAINING_EXAMPLES = 60_000
 HOSTED_MAX_EPOCHS = 20
 _YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off"}
 
 
 def is_hosted() -> bool:
@@ -45,6 +49,16 @@ def is_hosted() -> bool:
 def has_model_gallery() -> bool:
     """Whether saved models go to the server's shared folder: always locally, on a hosted server if asked."""
     return not is_hosted() or os.environ.get("CNN_MODEL_GALLERY", "").strip().lower() in _YES
+
+
+def preloads_vgg16() -> bool:
+    """Whether the server loads VGG16 as it starts: CNN_PRELOAD_VGG16 if set, else on a hosted server."""
+    setting = os.environ.get("CNN_PRELOAD_VGG16", "").strip().lower()
+    if setting in _YES | _NO:
+        return setting in _YES
+    if setting:
+        _LOG.warning("CNN_PRELOAD_VGG16 must be 1 or 0 (received %r); deciding by CNN_HOSTED", setting)
+    return is_hosted()
 
 
 def max_training_examples() -> int | None:

@@ -39,7 +39,7 @@ def require_classifier() -> vgg16.Classifier:
         vgg16.weights_file(download.update)
         download.close()
         loading = MegabyteBar(f"Loading VGG16's {vgg16.TOTAL_PARAMETERS:,} weights into memory (once for everyone)")
-        with st.spinner("Waiting for VGG16, which another visitor's page is loading…"):
+        with st.spinner("Waiting for VGG16, which is being loaded once for everyone on this server…"):
             classifier = load_classifier(loading.update)
         loading.close()
     except vgg16.WeightsUnavailableError as error:

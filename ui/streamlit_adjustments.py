@@ -22,6 +22,20 @@ def require_app_entry_point() -> None:
         st.rerun()
 
 
+def navigate_from_the_first_run() -> None:
+    """Tell Streamlit, before any visitor comes, that app.py's ``st.navigation`` decides the pages.
+
+    Streamlit takes that from the first ``st.navigation`` call of the process; until then it treats
+    ``pages/`` as its older automatic multipage app, and :func:`require_app_entry_point` has to rerun the
+    first visitor's page through app.py (half a second of a fresh server's first page). The flag is
+    internal to Streamlit: if it disappears, this does nothing, and that rerun still sets things right.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if hasattr(PagesManager, "uses_pages_directory"):
+        PagesManager.uses_pages_directory = False
+
+
 def keep_keras_state_between_runs() -> None:
     """Stop Streamlit from clearing Keras' global state after every script run.
 

@@ -13,6 +13,7 @@ from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.input_choice import ChosenInput
 from ui.inside_cnn.model_choice import ChosenModel
 from ui.inside_cnn.selection import Selection, index_controls, select_map_cell, select_vector_entry
+from ui.probability_list import probability_list
 from ui.url_settings import UrlSettings
 
 #: Channels of a layer drawn at once; a control shows the others.
@@ -104,8 +105,7 @@ def _draw(step: LayerTrace, selected: tuple[int, ...] | None, class_names: tuple
     st.caption(_scale_caption(values))
     if step.activation == "softmax":
         st.caption("The probabilities the model gives, one per class:")
-        st.plotly_chart(figures.probability_bars(list(class_names), step.output, show_values=True),
-                        key=keys.PROBABILITIES, config={"displayModeBar": False})
+        probability_list(class_names, step.output)
         best = int(np.argmax(step.output))
         st.markdown(f"The model says **{class_names[best]}**, with probability {100 * step.output[best]:.2f} %.")
 

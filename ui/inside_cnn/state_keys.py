@@ -24,7 +24,6 @@ PATTERN_LAYER = "inside_pattern_layer"  # selectbox: the conv layer whose filter
 PATTERNS = "inside_patterns"  # (model token, layer, filter) -> pattern, for models that are not shipped
 
 # A chart without a selection (its key keeps it apart).
-PROBABILITIES = "inside_probabilities"  # the softmax output as bars
 
 
 def first_channel(layer_name: str) -> str:

@@ -44,17 +44,26 @@ def own_image_section(trained: Trained, data: PreparedData, picked: PickedImage)
     with columns[2]:
         st.markdown(f"The model says **{names[best]}** ({100 * probabilities[best]:.1f} %).")
         st.plotly_chart(figures.probability_bars(names, probabilities), key=keys.OWN_IMAGE_PROBABILITIES)
+    if len(data.train_inputs):
+        _familiarity_check(trained, data, inputs, float(probabilities[best]))
+    else:
+        st.caption("The training pictures could not be read (see the sidebar), so this photo cannot be compared "
+                   "with them: the answer may come from a photo unlike anything the model learned from.")
+    st.caption("The photo is made grayscale, inverted if its background is light, cropped to the item, scaled to "
+               "fit 20 × 20 and centred in 28 × 28, as the dataset's pictures were made.")
+
+
+def _familiarity_check(trained: Trained, data: PreparedData, inputs: np.ndarray, top_probability: float) -> None:
+    """How far the photo lies from the training pictures, and what that says about the answer."""
     with st.spinner("Comparing with training and test pictures…"):
         reference = familiarity_reference_of(trained, data)
     judged = familiarity.familiarity(trained.model, reference, inputs)
-    _verdict(judged, float(probabilities[best]))
+    _verdict(judged, top_probability)
     with st.expander("How “unlike the training pictures” is judged"):
         st.markdown(how_judged(reference))
         st.markdown(f"This photo: distance **{judged.distance:.3f}**; {_percent(judged.closer_share)} of the test "
                     f"pictures are closer, and {_percent(familiarity.LIMIT_SHARE)} are within "
                     f"**{judged.limit:.3f}**.")
-    st.caption("The photo is made grayscale, inverted if its background is light, cropped to the item, scaled to "
-               "fit 20 × 20 and centred in 28 × 28, as the dataset's pictures were made.")
 
 
 def _verdict(judged: familiarity.Familiarity, top_probability: float) -> None:

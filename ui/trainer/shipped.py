@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn_core import models, pretrained
+from cnn_core import models, pretrained, training_data
+from cnn_core.training_data import PreparedData
 from ui.shipped_models import shipped_model
 from ui.trainer import handover
 from ui.trainer import state_keys as keys
@@ -27,6 +28,18 @@ def shipped_models_section(active: bool, dataset: str) -> None:
                    f"{record['training_examples']:,} pictures: {100 * shipped.test_accuracy:.2f} % on "
                    f"{record['test_examples']:,} pictures it never trained on.")
         st.button("Inspect it", disabled=active, key=keys.LOAD_SHIPPED, on_click=inspect_shipped, args=(chosen,))
+
+
+def without_the_dataset(dataset: str) -> PreparedData | None:
+    """When ``dataset`` cannot be read: its shipped test pictures, for inspecting a shipped model, with a note
+    saying so; None when no shipped model learned it."""
+    if not any(shipped.dataset == dataset for shipped in pretrained.PRETRAINED.values()):
+        return None
+    data = training_data.held_out_data(dataset)
+    st.info(f"Training needs the dataset, but a pretrained model can still be inspected below, on the "
+            f"{len(data.test_labels):,} test pictures shipped with the app, which it never trained on.",
+            icon=":material/inventory_2:")
+    return data
 
 
 def inspect_shipped(name: str) -> None:
