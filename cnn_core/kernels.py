@@ -8,6 +8,7 @@ brighter from left to right, exactly as ``cv2.Sobel`` does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -155,6 +156,46 @@ def validate_kernel(values: np.ndarray, max_size: int | None = None) -> np.ndarr
         raise ValueError(f"Every kernel cell must be a finite number. Received: {kernel[row, col]} "
                          f"in row {row + 1}, column {col + 1}")
     return kernel.astype(np.float32)
+
+
+#: Signs people type for minus besides "-": the minus sign of typeset text (as in "−1") and the en dash.
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+
+
+def kernel_from_text(cells: Sequence[Sequence[object]], max_size: int | None = None) -> np.ndarray:
+    """A kernel from the cells of an editor, as typed: "-1", "−1", "0.25", "1/9", "2e-3".
+
+    Parameters
+    ----------
+    cells : rows of str (or None for an emptied cell), shape (kh, kw)
+        What was typed in each cell; spaces around a number are ignored.
+    max_size : int, optional
+        As in :func:`validate_kernel`.
+
+    Returns
+    -------
+    ndarray of float32, shape (kh, kw)
+
+    Raises
+    ------
+    ValueError
+        Naming the row and column of the first cell that is not a number, and what it holds.
+    """
+    values = [[_number(cell, row, column) for column, cell in enumerate(cells_of_row, start=1)]
+              for row, cells_of_row in enumerate(cells, start=1)]
+    return validate_kernel(values, max_size)
+
+
+def _number(cell: object, row: int, column: int) -> float:
+    text = "" if cell is None else str(cell).strip().translate(_MINUS_SIGNS)
+    numerator, slash, denominator = text.partition("/")
+    try:
+        if slash:
+            return float(numerator) / float(denominator)
+        return float(text)
+    except (ValueError, ZeroDivisionError):
+        shown = f"“{text}”" if text else "nothing"
+        raise ValueError(f"Row {row}, column {column} holds {shown}: type a number such as -1, 0.5 or 1/9.") from None
 
 
 def default_sigma(size: int) -> float:

@@ -43,17 +43,41 @@ def test_hovering_the_feature_map_reads_the_value_of_the_pixel_under_the_pointer
     page.goto(f"{server_url}/filter_playground")
     page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
     settle(page)
+    row, col, value = _hovered_value(page, (0.3, 0.6))
+    photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
+    assert value == pytest.approx(conv.conv2d(photo, kernels.make_kernel("sobel_x", 3))[row, col], rel=1e-3)
+    assert (row, col) == pytest.approx((0.6 * 298, 0.3 * 449), abs=3)
+
+
+def _hovered_value(page, at: tuple[float, float]) -> tuple[int, int, float]:
+    """(row, column, value) the feature map's hover box reads at ``at`` (fractions of its width and height)."""
     feature_map_plot = page.locator(".js-plotly-plot").nth(1)  # the input photo comes first
     picture = feature_map_plot.locator(".imagelayer image").bounding_box()
-    page.mouse.move(picture["x"] + 0.3 * picture["width"], picture["y"] + 0.6 * picture["height"])
+    page.mouse.move(picture["x"] + at[0] * picture["width"], picture["y"] + at[1] * picture["height"])
     hover = feature_map_plot.locator(".hoverlayer .hovertext")
     hover.wait_for()
     row, col, value = re.fullmatch(r"row (\d+), column (\d+)value (\S+)", hover.text_content()).groups()
+    return int(row), int(col), float(value.replace("−", "-"))
 
+
+def test_a_negative_fraction_typed_into_a_selected_kernel_cell_becomes_the_kernel(page, server_url):
+    page.goto(f"{server_url}/filter_playground?kernel=custom")
+    page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
+    settle(page)
+    grid = page.locator("[data-testid='stDataFrame']").first  # the kernel's 3 × 3 grid
+    grid.scroll_into_view_if_needed()
+    editor = grid.bounding_box()
+    page.mouse.click(editor["x"] + 15, editor["y"] + 1.5 * editor["height"] / 4)  # row 1, column 1
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")  # the centre cell, 1 in the identity kernel
+    # At a person's typing speed: keys sent with no pause can reach the grid before its cell editor has opened.
+    page.keyboard.type("-1/2", delay=100)  # a number cell took no fractions ("all 1/9 for a blur")
+    page.keyboard.press("Enter")
     photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
-    expected = conv.conv2d(photo, kernels.make_kernel("sobel_x", 3))[int(row), int(col)]
-    assert float(value.replace("−", "-")) == pytest.approx(expected, rel=1e-3)
-    assert (int(row), int(col)) == pytest.approx((0.6 * 298, 0.3 * 449), abs=3)
+    settle(page)
+    row, col, value = _hovered_value(page, (0.3, 0.6))
+    assert value == pytest.approx(-0.5 * float(photo[row + 1, col + 1]), rel=1e-3)  # half the centre pixel, negated
+    assert_no_exception(page)
 
 
 def test_unreadable_upload_shows_a_message_in_the_page(page, server_url, tmp_path):

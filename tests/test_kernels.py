@@ -156,3 +156,24 @@ def test_a_weak_resemblance_is_no_close_match():
 
 def test_every_preset_has_a_plain_name():
     assert all(info.label and "_" not in info.label for info in kernels.KERNELS.values())
+
+
+def test_typed_cells_with_either_minus_sign_fractions_and_exponents_become_the_kernel():
+    kernel = kernels.kernel_from_text([["-1", "\u22121", " 1/8 "], ["2e-3", "0", "1"]])
+    assert kernel.dtype == np.float32
+    assert np.array_equal(kernel, np.array([[-1, -1, 0.125], [0.002, 0, 1]], np.float32))
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("abc", "Row 1, column 2 holds “abc”: type a number such as -1, 0.5 or 1/9."),
+    (None, "Row 1, column 2 holds nothing"), ("  ", "Row 1, column 2 holds nothing"),
+    ("1/0", "Row 1, column 2 holds “1/0”"), ("1/2/3", "Row 1, column 2 holds “1/2/3”"),
+])
+def test_a_cell_that_is_not_a_number_is_named_by_row_and_column(typed, message):
+    with pytest.raises(ValueError, match=message):
+        kernels.kernel_from_text([["0", typed]])
+
+
+def test_typed_cells_are_held_to_the_editors_largest_kernel():
+    with pytest.raises(ValueError, match="at most 2x2"):
+        kernels.kernel_from_text([["1", "2", "3"]], max_size=2)

@@ -169,12 +169,14 @@ def _custom_kernel_editor() -> np.ndarray:
                                            help="Height of the kernel. Changing it starts a fresh grid."))
         cols = int(columns[1].number_input("Columns", 1, kernels.MAX_KERNEL_SIZE, 3, key=keys.CUSTOM_COLUMNS,
                                            help="Width of the kernel. Changing it starts a fresh grid."))
-        start = np.zeros((rows, cols))
-        start[rows // 2, cols // 2] = 1
+        start = np.full((rows, cols), "0", dtype=object)
+        start[rows // 2, cols // 2] = "1"
         grid = pd.DataFrame(start, columns=[str(c + 1) for c in range(cols)])
+        # Text cells: a number cell dropped the minus sign typed into a selected cell, and took no fractions.
         edited = st.data_editor(grid, key=keys.custom_grid(rows, cols), hide_index=True, column_config={
-            name: st.column_config.NumberColumn(name, format="%.3g", required=True) for name in grid.columns})
-    return kernels.validate_kernel(edited.to_numpy(dtype=float, na_value=np.nan), kernels.MAX_KERNEL_SIZE)
+            name: st.column_config.TextColumn(name, required=True, help="A number: -1, 0.5, 1/9, …")
+            for name in grid.columns})
+    return kernels.kernel_from_text(edited.to_numpy().tolist(), kernels.MAX_KERNEL_SIZE)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
