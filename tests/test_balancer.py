@@ -19,7 +19,8 @@ LOG_LINE = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) key=(?P<key>\S+) up
 @pytest.fixture(scope="module")
 def balancer():
     """nginx on a loopback port in front of two replicas; yields (url, access log, replica addresses)."""
-    env = {"CNN_HOSTED": "1", "CNN_DATA_DIR": "{folder}/data"}
+    # VGG16 is not on this test's path: no replica loads (or, with a network, downloads) it at start.
+    env = {"CNN_HOSTED": "1", "CNN_PRELOAD_VGG16": "0", "CNN_DATA_DIR": "{folder}/data"}
     with balanced_replicas(2, env, lambda folder: write_dataset(folder / "data" / "fashion_mnist", count=1000)) as run:
         yield run.url, run.access_log, set(run.addresses)
 
