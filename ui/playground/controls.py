@@ -172,7 +172,7 @@ def _custom_kernel_editor() -> np.ndarray:
         start = np.full((rows, cols), "0", dtype=object)
         start[rows // 2, cols // 2] = "1"
         grid = pd.DataFrame(start, columns=[str(c + 1) for c in range(cols)])
-        # Text cells: a number cell dropped the minus sign typed into a selected cell, and took no fractions.
+        # Text cells: a number cell dropped the caption's minus sign (−, not -) and refused fractions like 1/9.
         edited = st.data_editor(grid, key=keys.custom_grid(rows, cols), hide_index=True, column_config={
             name: st.column_config.TextColumn(name, required=True, help="A number: -1, 0.5, 1/9, …")
             for name in grid.columns})
