@@ -19,10 +19,12 @@ from pathlib import Path
 
 from tests.conftest import APP_TIMEOUT_S, ROOT, _free_port, missing_resource, stop_process
 from tests.drive import wait_for_line
+from ui import server_start
 
 DEPLOY = ROOT / "deploy"
-#: What Streamlit prints once it listens.
-STREAMLIT_READY = "You can now view your Streamlit app"
+#: A replica's last line before it answers: app.py's start-up hook has finished (ui.server_start). Streamlit's
+#: own "You can now view your Streamlit app" comes before the hook, while the replica cannot answer yet.
+REPLICA_READY = server_start.WARMED_UP
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def balanced_replicas(count: int, env: dict[str, str],
             processes.append(process)
         for replica, process in zip(replica_ports, processes):
             log = folder / f"replica-{replica}.log"
-            if not wait_for_line(log, STREAMLIT_READY, APP_TIMEOUT_S) or not is_healthy(replica):
+            if not wait_for_line(log, REPLICA_READY, APP_TIMEOUT_S) or not is_healthy(replica):
                 raise RuntimeError(f"The replica on port {replica} (start.sh) did not become healthy "
                                    f"(exit status {process.poll()}):\n{log.read_text(errors='replace')[-2000:]}")
         stack.enter_context(started([nginx, "-p", str(folder), "-c", str(configuration)], {}, folder / "nginx.out"))

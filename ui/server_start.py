@@ -31,6 +31,8 @@ from ui import server_settings, streamlit_adjustments
 
 _LOG = get_logger(__name__)
 
+#: The start of the log line :func:`warm_up` writes when it is done; the server answers right after it.
+WARMED_UP = "Server warmed up in"
 #: The packages of this project, whose modules the pages import.
 PROJECT_PACKAGES = ("ui", "cnn_core")
 
@@ -54,7 +56,7 @@ def warm_up() -> None:
     _register_components()
     _read_shipped_models()
     _serialise_one_figure()
-    _LOG.info("Server warmed up in %.1f s: the pages' modules imported, the shipped models read",
+    _LOG.info("%s %.1f s: the pages' modules imported, the shipped models read", WARMED_UP,
               time.perf_counter() - start)
     if server_settings.preloads_vgg16():
         threading.Thread(target=_load_vgg16, name="vgg16-preload", daemon=True).start()

@@ -12,6 +12,7 @@ import streamlit as st
 from cnn_core import explain, vgg16
 from ui import figures
 from ui.classifier import state_keys as keys
+from ui.probability_list import probability_list
 from ui.shared_vgg16 import load_classifier
 from ui.text import plain
 
@@ -52,11 +53,12 @@ def feature_mosaic(batch: np.ndarray, layer_name: str) -> tuple[tuple[int, int, 
     return maps.shape, explain.tile_channels(maps, FEATURE_CHANNELS_SHOWN)
 
 
-def top5_table(answer: Answer) -> pd.DataFrame:
-    """Rank, label and probability in percent of the five most likely classes."""
+def top5_section(answer: Answer) -> None:
+    """The five most likely classes, each with its full label and probability written out and drawn as a bar:
+    readable at a phone's width, where a table's probability column was cut off behind long labels."""
     rows = vgg16.top_k(answer.probabilities, 5)
-    return pd.DataFrame({"rank": range(1, 6), "label": [row.label for row in rows],
-                         "probability (%)": [round(100 * row.probability, 2) for row in rows]})
+    probability_list([f"{rank}. {row.label}" for rank, row in enumerate(rows, start=1)],
+                     np.array([row.probability for row in rows]))
 
 
 def grid_section(photos: list, answers: list[Answer]) -> None:
@@ -66,7 +68,8 @@ def grid_section(photos: list, answers: list[Answer]) -> None:
             if start + offset < len(photos):
                 photo, answer = photos[start + offset], answers[start + offset]
                 column.image(photo.pixels, caption=plain(photo.name), width="stretch")
-                column.dataframe(top5_table(answer), hide_index=True, key=keys.grid_top5(start + offset))
+                with column:
+                    top5_section(answer)
 
 
 def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
@@ -74,10 +77,8 @@ def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
     columns = st.columns([2, 3])
     columns[0].image(pixels, caption=plain(name), width="stretch")
     with columns[1]:
-        st.dataframe(top5_table(answer), hide_index=True, key=keys.TOP5)
-        bars = figures.probability_bars([row.label.split(",")[0] for row in rows],
-                                        [row.probability for row in rows], height=230, show_values=True)
-        st.plotly_chart(bars, key=keys.bars(name))
+        st.markdown("**VGG16's five best guesses** of its 1,000 ImageNet classes:")
+        top5_section(answer)
         if rows[0].probability < LOW_CONFIDENCE:
             st.warning(f"VGG16 is unsure: its best guess has only {100 * rows[0].probability:.1f} %. The photo may "
                        "show nothing among the 1,000 ImageNet classes it knows (no people, for example).")

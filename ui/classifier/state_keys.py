@@ -7,22 +7,11 @@ The image picker adds ``vgg16_source``, ``vgg16_samples``, ``vgg16_uploads`` and
 RESIZE_MODE = "resize_mode"  # radio: centre crop or squash to 224 × 224
 SECTION = "vgg16_section"  # segmented control: Grad-CAM, preprocessing or feature maps
 CHOSEN_PHOTO = "chosen_photo"  # selectbox: which photo the sections explain
-TOP5 = "top5"  # dataframe: the top-5 table of one photo
 FEATURE_LAYER = "feature_layer"  # selectbox: the layer whose feature maps are shown
 FEATURE_MOSAIC = "feature_mosaic"  # chart: that layer's feature maps
 SUMMARY = "vgg16_summary"  # dataframe: VGG16's layer table
 PATTERN_LAYER = "vgg16_pattern_layer"  # selectbox: the conv layer whose filter's pattern is found
 PATTERN_FILTER = "vgg16_pattern_filter"  # number input: that filter
-
-
-def bars(photo: str) -> str:
-    """Chart: one photo's top-5 bars."""
-    return f"bars_{photo}"
-
-
-def grid_top5(position: int) -> str:
-    """Dataframe: the top 5 of the photo at ``position`` in the grid of several photos."""
-    return f"grid_top5_{position}"
 
 
 def cam_class(photo: str) -> str:
