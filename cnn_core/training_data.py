@@ -53,7 +53,6 @@ def prepare_dataset(name: str, train_size: int | None = None,
                         datasets.to_model_input(x_test), y_test)
 
 
-
 def held_out_data(name: str) -> PreparedData:
     """The shipped test pictures of ``name`` (:func:`cnn_core.pretrained.held_out_sample`), with no training
     pictures: what the Trainer inspects a shipped model on when the dataset itself cannot be read (offline).
@@ -74,6 +73,7 @@ def held_out_data(name: str) -> PreparedData:
               f"{pretrained.SAMPLE_FILE.name}) could be read: enough to inspect a shipped model, not to train.")
     return PreparedData(name, datasets.CLASS_NAMES[name], source, np.zeros((0, *images.shape[1:], 1), np.float32),
                         np.zeros(0, np.uint8), images, datasets.to_model_input(images), labels)
+
 
 def validation_data(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
                     validation_split: float) -> tuple[Pair, Pair]:

@@ -23,8 +23,6 @@ SHOW_PATTERNS = "inside_show_patterns"  # toggle: search for and show the filter
 PATTERN_LAYER = "inside_pattern_layer"  # selectbox: the conv layer whose filters are shown
 PATTERNS = "inside_patterns"  # (model token, layer, filter) -> pattern, for models that are not shipped
 
-# A chart without a selection (its key keeps it apart).
-
 
 def first_channel(layer_name: str) -> str:
     """Number input: the first channel drawn of a layer's maps."""
@@ -34,7 +32,6 @@ def first_channel(layer_name: str) -> str:
 def chart(layer_name: str) -> str:
     """A layer's clickable picture: its selection event."""
     return f"inside_chart_{layer_name}"
-
 
 
 def pattern_first(layer_name: str) -> str:
