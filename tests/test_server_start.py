@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from cnn_core import paths, vgg16
-from ui import server_settings, server_start
+from ui import process_cache, server_settings, server_start
 
 
 def test_the_pages_project_modules_are_all_imported_at_start_up():
@@ -49,7 +49,9 @@ def test_the_preload_runs_in_the_background_and_a_missing_file_is_logged_not_rai
         attempted.set()
         raise vgg16.WeightsUnavailableError("no network")
 
-    monkeypatch.setattr("ui.shared_vgg16.load_classifier", unavailable)
+    # The file, not load_classifier: warm_up imports pages that bind load_classifier by name for good.
+    monkeypatch.setattr(vgg16, "weights_file", unavailable)
+    process_cache.clear_all()  # a VGG16 that an earlier test loaded would be served without looking for a file
     monkeypatch.setattr(server_start._LOG, "warning", lambda message, *values: warnings.append(message % values))
     monkeypatch.setenv("CNN_PRELOAD_VGG16", "1")
     server_start.warm_up()
