@@ -53,10 +53,9 @@ def feature_mosaic(batch: np.ndarray, layer_name: str) -> tuple[tuple[int, int, 
     return maps.shape, explain.tile_channels(maps, FEATURE_CHANNELS_SHOWN)
 
 
-def top5_section(answer: Answer) -> None:
-    """The five most likely classes, each with its full label and probability written out and drawn as a bar:
-    readable at a phone's width, where a table's probability column was cut off behind long labels."""
-    rows = vgg16.top_k(answer.probabilities, 5)
+def top5_section(rows: list[vgg16.Prediction]) -> None:
+    """The five most likely classes (``vgg16.top_k``), each with its full label and probability written out and
+    drawn as a bar: readable at a phone's width, where a table's probability column was cut off behind long labels."""
     probability_list([f"{rank}. {row.label}" for rank, row in enumerate(rows, start=1)],
                      np.array([row.probability for row in rows]))
 
@@ -69,7 +68,7 @@ def grid_section(photos: list, answers: list[Answer]) -> None:
                 photo, answer = photos[start + offset], answers[start + offset]
                 column.image(photo.pixels, caption=plain(photo.name), width="stretch")
                 with column:
-                    top5_section(answer)
+                    top5_section(vgg16.top_k(answer.probabilities, 5))
 
 
 def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
@@ -78,7 +77,7 @@ def answer_section(name: str, pixels: np.ndarray, answer: Answer) -> None:
     columns[0].image(pixels, caption=plain(name), width="stretch")
     with columns[1]:
         st.markdown("**VGG16's five best guesses** of its 1,000 ImageNet classes:")
-        top5_section(answer)
+        top5_section(rows)
         if rows[0].probability < LOW_CONFIDENCE:
             st.warning(f"VGG16 is unsure: its best guess has only {100 * rows[0].probability:.1f} %. The photo may "
                        "show nothing among the 1,000 ImageNet classes it knows (no people, for example).")

@@ -12,9 +12,14 @@ from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained
 
 
+def _learned(dataset: str) -> list[str]:
+    """The names of the shipped models that learned ``dataset``."""
+    return [name for name, shipped in pretrained.PRETRAINED.items() if shipped.dataset == dataset]
+
+
 def shipped_models_section(active: bool, dataset: str) -> None:
     """The shipped models of ``dataset``, and a button that makes one the session's model."""
-    choices = [name for name, shipped in pretrained.PRETRAINED.items() if shipped.dataset == dataset]
+    choices = _learned(dataset)
     if not choices:
         return
     with st.expander("Inspect a pretrained model"):
@@ -33,7 +38,7 @@ def shipped_models_section(active: bool, dataset: str) -> None:
 def without_the_dataset(dataset: str) -> PreparedData | None:
     """When ``dataset`` cannot be read: its shipped test pictures, for inspecting a shipped model, with a note
     saying so; None when no shipped model learned it."""
-    if not any(shipped.dataset == dataset for shipped in pretrained.PRETRAINED.values()):
+    if not _learned(dataset):
         return None
     data = training_data.held_out_data(dataset)
     st.info(f"Training needs the dataset, but a pretrained model can still be inspected below, on the "
