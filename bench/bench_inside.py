@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_browser import bare_page, percentile  # noqa: E402
-from tests.conftest import CHROMIUM_FLAGS, running_server  # noqa: E402
+from tests.conftest import APP_PATH, CHROMIUM_FLAGS, running_server  # noqa: E402
 from tests.drive import settle  # noqa: E402
 
 SHOWN = ("document.body.innerText.includes(`The model says`) "
@@ -101,14 +101,14 @@ st.navigation([st.Page(home, title="Home", default=True), st.Page(inside, title=
 """
 
 
-def _time_startups(browser, runs: int, script: Path | None = None) -> tuple[list[float], list[float]]:
+def _time_startups(browser, runs: int, script: str | Path = APP_PATH) -> tuple[list[float], list[float]]:
     """(process start to shown, server answering to shown) in seconds, for ``runs`` fresh servers of ``script``
     (the app by default), each opened at /inside_cnn as soon as it answers its health check."""
     seconds, from_ready = [], []
     for _ in range(runs):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         started = time.perf_counter()
-        with running_server(**({"script": script} if script else {})) as url:
+        with running_server(script=script) as url:
             ready = time.perf_counter()
             page.goto(f"{url}/inside_cnn")
             page.wait_for_function(SHOWN, polling="raf", timeout=120_000)
