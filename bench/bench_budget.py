@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_trainer_memory import generated_dataset  # noqa: E402
 from bench.bench_vgg16 import memory_mb, random_weights_file  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS, running_server, server_pid  # noqa: E402
-from tests.drive import VGG16_ANSWERED, open_trainer, settle  # noqa: E402
+from tests.drive import LIVE_STATUS, VGG16_ANSWERED, open_trainer, settle  # noqa: E402
 
 TARGET_MB = 2.5 * 1024
 
@@ -64,12 +64,12 @@ def main() -> None:
                 open_trainer(page, url, epochs=50)  # long enough to be measured while running
                 trainers.append(page)
             for page in trainers:
-                page.get_by_text("examples per second").first.wait_for()
+                page.get_by_text(LIVE_STATUS).first.wait_for()
             largest, deadline = 0.0, time.monotonic() + arguments.seconds
             while time.monotonic() < deadline:
                 largest = max(largest, memory_mb(pid)["VmRSS"])
                 time.sleep(0.5)
-            both_running = all(page.get_by_text("examples per second").count() for page in trainers)
+            both_running = all(page.get_by_text(LIVE_STATUS).count() for page in trainers)
             peak = memory_mb(pid)["VmHWM"]
             browser.close()
     print(f"Server memory (MB): VGG16 loaded and one photo classified (top 5 and Grad-CAM): {after_prediction:,.0f}"

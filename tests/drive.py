@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import selectors
 import subprocess
@@ -12,6 +13,8 @@ from cnn_core import recipes
 
 #: The app's root element once Streamlit has finished a script run.
 SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: The Trainer's live status while a training runs (ui/live_training.show_status).
+LIVE_STATUS = "examples per second"
 #: The VGG16 page's timing line, shown under a photo's top 5 once it is classified.
 VGG16_ANSWERED = re.compile(r"Preprocessing \d+ ms, prediction \d+ ms")
 
@@ -25,6 +28,26 @@ def settle(page) -> None:
 def assert_no_exception(page) -> None:
     exceptions = page.locator("[data-testid='stException']")
     assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def remember_text(context, text: str) -> None:
+    """Have every page that ``context`` loads from now on note whether ``text`` was ever on it, so that a test can
+    check a state that may be over by the time it looks (the live status of a short training): see
+    :func:`wait_for_text_seen`."""
+    context.add_init_script(script=f"""
+        const wanted = {json.dumps(text)};
+        window.seenTexts = window.seenTexts || {{}};
+        new MutationObserver(() => {{
+            if (!window.seenTexts[wanted] && document.body && document.body.textContent.includes(wanted)) {{
+                window.seenTexts[wanted] = true;
+            }}
+        }}).observe(document, {{subtree: true, childList: true, characterData: true}});
+    """)
+
+
+def wait_for_text_seen(page, text: str) -> None:
+    """Wait until ``text``, which :func:`remember_text` watches for, has been on ``page`` (it may be gone again)."""
+    page.wait_for_function("wanted => Boolean(window.seenTexts && window.seenTexts[wanted])", arg=text)
 
 
 def upload(page, folder: Path, name: str, data: bytes) -> None:

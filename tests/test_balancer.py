@@ -11,7 +11,16 @@ import pytest
 
 from tests.balancer import balanced_replicas
 from tests.conftest import png_bytes, write_dataset
-from tests.drive import assert_no_exception, open_trainer, settle, upload, wait_for_line
+from tests.drive import (
+    LIVE_STATUS,
+    assert_no_exception,
+    open_trainer,
+    remember_text,
+    settle,
+    upload,
+    wait_for_line,
+    wait_for_text_seen,
+)
 
 LOG_LINE = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) key=(?P<key>\S+) upstream=(?P<upstream>\S+)')
 
@@ -21,7 +30,7 @@ def balancer():
     """nginx on a loopback port in front of two replicas; yields (url, access log, replica addresses)."""
     # VGG16 is not on this test's path: no replica loads (or, with a network, downloads) it at start.
     env = {"CNN_HOSTED": "1", "CNN_PRELOAD_VGG16": "0", "CNN_DATA_DIR": "{folder}/data"}
-    with balanced_replicas(2, env, lambda folder: write_dataset(folder / "data" / "fashion_mnist", count=1000)) as run:
+    with balanced_replicas(2, env, lambda folder: write_dataset(folder / "data" / "fashion_mnist", count=3000)) as run:
         yield run.url, run.access_log, set(run.addresses)
 
 
@@ -45,6 +54,7 @@ def _logged(log: Path, key: str, request: str = "") -> set[str]:
 def _new_visitor(browser, url: str):
     """A browser context that has made its first request through the balancer; with its affinity key."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    remember_text(context, LIVE_STATUS)  # a short training's status may be over before a tab is looked at
     context.request.get(f"{url}/_stcore/health")
     return context, next(cookie["value"] for cookie in context.cookies() if cookie["name"] == "cnn_replica")
 
@@ -73,7 +83,7 @@ def test_two_visitors_on_two_replicas_upload_train_and_see_pictures_each_on_thei
     for tab in tabs:
         open_trainer(tab, url, epochs=1)  # both train at once, one on each replica
     for tab in tabs:
-        tab.get_by_text("examples per second").first.wait_for()  # the live status, pushed over the websocket
+        wait_for_text_seen(tab, LIVE_STATUS)  # the live status, pushed over the websocket
         tab.get_by_text("Test accuracy", exact=True).wait_for(timeout=300_000)
         settle(tab)
         assert tab.locator(".js-plotly-plot .annotation-text", has_text="Loss").count() == 1  # the curves

@@ -6,7 +6,16 @@ import pytest
 
 from cnn_core import conv, images, kernels
 from tests.conftest import png_bytes
-from tests.drive import VGG16_ANSWERED, assert_no_exception, open_trainer, settle, upload
+from tests.drive import (
+    LIVE_STATUS,
+    VGG16_ANSWERED,
+    assert_no_exception,
+    open_trainer,
+    remember_text,
+    settle,
+    upload,
+    wait_for_text_seen,
+)
 from ui import image_picker
 
 pytestmark = pytest.mark.browser
@@ -128,8 +137,9 @@ def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url
 
 
 def test_trainer_trains_to_the_end_and_shows_curves_and_the_confusion_matrix(page, server_url):
+    remember_text(page.context, LIVE_STATUS)  # two epochs of 1,000 pictures may be over before the page is read
     open_trainer(page, server_url, epochs=2)
-    page.get_by_text("examples per second").first.wait_for()
+    wait_for_text_seen(page, LIVE_STATUS)
     page.get_by_text("Test accuracy", exact=True).wait_for(timeout=300_000)
     settle(page)
     assert page.locator(".js-plotly-plot .annotation-text", has_text="Loss").count() == 1  # the curves
@@ -140,7 +150,7 @@ def test_trainer_trains_to_the_end_and_shows_curves_and_the_confusion_matrix(pag
 
 def test_trainer_stop_keeps_the_model_trained_so_far(page, server_url):
     open_trainer(page, server_url, epochs=50)
-    page.get_by_text("examples per second").first.wait_for()
+    page.get_by_text(LIVE_STATUS).first.wait_for()
     page.get_by_role("button", name="Stop", exact=True).click()
     page.get_by_text("Stopped. The model keeps the weights trained so far.").wait_for(timeout=30_000)
     settle(page)

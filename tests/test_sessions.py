@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.conftest import running_server, write_dataset
-from tests.drive import open_trainer
+from tests.drive import LIVE_STATUS, open_trainer
 from ui import session_watch
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_closing_a_training_tab_lets_the_queued_training_start(browser, one_plac
     second_context, second = _tab(browser)
     try:
         open_trainer(first, one_place_server, epochs=50)
-        first.get_by_text("examples per second").first.wait_for()
+        first.get_by_text(LIVE_STATUS).first.wait_for()
         open_trainer(second, one_place_server, epochs=1)
         second.get_by_text("this server runs one training at once").wait_for()
         second.get_by_text("you are number 1 in line").wait_for()
@@ -43,7 +43,7 @@ def test_closing_a_training_tab_lets_the_queued_training_start(browser, one_plac
         assert re.search(r"[?&]run=[\w-]{20,}", address), address
         first_context.close()
         # Running, or already done: one short epoch can start and end between two redraws of the queued page.
-        started = second.get_by_text("examples per second").or_(second.get_by_text("Test accuracy", exact=True))
+        started = second.get_by_text(LIVE_STATUS).or_(second.get_by_text("Test accuracy", exact=True))
         started.first.wait_for(timeout=session_watch.GRACE_SECONDS * 1000 + 120_000)
 
         # It started because the closed tab's training was stopped for it, not because that one ended: the
@@ -61,11 +61,11 @@ def test_a_reload_during_training_carries_the_training_on(browser, one_place_ser
     context, tab = _tab(browser)
     try:
         open_trainer(tab, one_place_server, epochs=50)
-        tab.get_by_text("examples per second").first.wait_for()
+        tab.get_by_text(LIVE_STATUS).first.wait_for()
         tab.wait_for_url(re.compile(r"[?&]run="))
         tab.reload()
         tab.get_by_text("the training carried on, and here it is").wait_for()
-        tab.get_by_text("examples per second").first.wait_for()  # still training, in the new session
+        tab.get_by_text(LIVE_STATUS).first.wait_for()  # still training, in the new session
         assert tab.get_by_text("Press Train a new model").count() == 0
 
         # A classmate opening the same address while this tab trains gets a fresh page, not this training.
