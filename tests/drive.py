@@ -89,6 +89,15 @@ def open_trainer(page, server_url: str, epochs: int) -> None:
     page.get_by_role("button", name="Train a new model").click()
 
 
+def inspect_shipped_model(page, server_url: str) -> None:
+    """Open the Trainer and inspect the pretrained model it offers first, up to its gallery of mistakes."""
+    page.goto(f"{server_url}/trainer")
+    page.get_by_text("Inspect a pretrained model").click()
+    page.get_by_role("button", name="Inspect it").click()
+    page.get_by_text("most confident first").wait_for()
+    settle(page)
+
+
 def wait_for_line(log: Path, text: str | re.Pattern[str], timeout: float) -> bool:
     """Whether a line containing ``text`` (or one ``text.search`` finds, for a pattern) reaches the file ``log``
     (a server's output, an access log) within ``timeout`` seconds; lines already there count.

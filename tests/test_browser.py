@@ -10,6 +10,7 @@ from tests.drive import (
     LIVE_STATUS,
     VGG16_ANSWERED,
     assert_no_exception,
+    inspect_shipped_model,
     open_trainer,
     remember_text,
     settle,
@@ -145,6 +146,21 @@ def test_trainer_trains_to_the_end_and_shows_curves_and_the_confusion_matrix(pag
     assert page.locator(".js-plotly-plot .annotation-text", has_text="Loss").count() == 1  # the curves
     assert page.locator("[data-testid='stDataFrame']").count() >= 2  # the architecture and the confusion matrix
     assert page.get_by_text("Mistakes", exact=False).count() >= 1
+    assert_no_exception(page)
+
+
+def test_clicking_a_square_of_the_confusion_grid_shows_its_mistakes(page, server_url):
+    inspect_shipped_model(page, server_url)
+    grid = page.locator(".js-plotly-plot").filter(has_text="Ankle boot")
+    grid.scroll_into_view_if_needed()  # a mouse clicks where the screen shows
+    area = grid.locator(".nsewdrag").first.bounding_box()
+    cell = area["width"] / 10
+    row, column = 6, 0  # true Shirt, answered T-shirt/top
+    written = grid.locator(".textpoint text").nth(row * 10 + column).text_content()  # point k is row k // 10
+    page.mouse.click(area["x"] + (column + 0.5) * cell, area["y"] + (row + 0.5) * cell)
+    page.get_by_text(f"Shirt taken for T-shirt/top: {written} images").wait_for()
+    settle(page)
+    assert page.get_by_label("Mistakes of the true class").input_value() == "Shirt"
     assert_no_exception(page)
 
 

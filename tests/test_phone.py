@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.drive import assert_no_exception, settle
+from tests.drive import assert_no_exception, inspect_shipped_model, settle
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,8 @@ PAGES = {
     "vgg16_classifier": ("vgg16_classifier", "Heatmap opacity"),
     "own_classes": ("own_classes", "1. Your classes"),
 }
-#: Elements that stick out to the right of the screen, unless a scrolling or clipping box of their own
-#: (a table, a code block) holds them: those scroll sideways inside the page, which is fine on a phone.
+#: Elements that stick out to the right of the screen, unless a scrolling or clipping box of their own (a code
+#: block) holds them, and tables that scroll sideways: every number of a table must be in sight on a phone.
 OVERFLOWING = """() => {
     const main = document.querySelector("[data-testid='stMain']");
     const limit = window.innerWidth + 1;
@@ -39,6 +39,11 @@ OVERFLOWING = """() => {
         }
     }
     if (main.scrollWidth > main.clientWidth + 1) offenders.push(`the page scrolls sideways (${main.scrollWidth} px)`);
+    for (const table of main.querySelectorAll("[data-testid='stDataFrame'] .dvn-scroller")) {
+        if (table.scrollWidth > table.clientWidth + 1) {
+            offenders.push(`a table scrolls sideways (${table.scrollWidth} px)`);
+        }
+    }
     return offenders.slice(0, 5);
 }"""
 
@@ -67,3 +72,17 @@ def test_page_fits_a_phone_screen(phone, server_url, tmp_path, name):
     phone.wait_for_timeout(500)
     folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
     phone.screenshot(path=folder / f"{name}-390px.png")
+
+
+def test_the_trainers_results_fit_a_phone_screen(phone, server_url):
+    inspect_shipped_model(phone, server_url)
+    phone.get_by_text("Precision, recall and F1 per class").click()
+    phone.get_by_text("balances the two").wait_for()
+    assert phone.evaluate(OVERFLOWING) == []  # the confusion grid and both tables, all in sight
+    gallery = phone.locator("[data-testid='stImage']")
+    lefts = [gallery.nth(position).bounding_box()["x"] for position in range(4)]
+    assert lefts[0] < lefts[1] < lefts[2] and lefts[3] == lefts[0]  # three mistakes to a row, then the next row
+    phone.get_by_label("Mistakes of the true class").click()  # the grid's squares are chosen in the boxes
+    phone.get_by_role("option", name="Shirt", exact=True).click()
+    phone.get_by_text("Shirt images the model got wrong").wait_for()
+    assert_no_exception(phone)

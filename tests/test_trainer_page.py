@@ -1,5 +1,6 @@
 """The Trainer page under AppTest, on a tiny learnable dataset written as IDX files."""
 
+import json
 import time
 
 import numpy as np
@@ -163,6 +164,72 @@ def test_without_data_a_shipped_model_is_inspected_on_the_shipped_test_pictures(
     assert "These test pictures are not the ones" not in _text(page)  # they are its own held-out pictures
 
 
+@pytest.fixture
+def offline_shipped(app, tmp_path, monkeypatch):
+    """The Trainer inspecting the shipped clothes model on its 300 shipped test pictures; with those pictures'
+    labels, and the model's answers and probabilities computed here."""
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))  # an empty folder: offline
+    st.cache_resource.clear()
+    page = app.switch_page(PAGE).run()
+    page = page.button(key="trainer_load_shipped").click().run()
+    images, labels = pretrained.held_out_sample("fashion_mnist")
+    model = pretrained.load_pretrained("three_conv_fashion_mnist")
+    probabilities = model.predict(datasets.to_model_input(images), verbose=0)
+    return page, labels, probabilities
+
+
+def _confusion_shown(page) -> np.ndarray:
+    figure = next(json.loads(chart.proto.spec) for chart in page.get("plotly_chart")
+                  if "Ankle boot" in chart.proto.spec and "markers+text" in chart.proto.spec)
+    return np.array([int(text) for text in figure["data"][0]["text"]]).reshape(10, 10)
+
+
+def _gallery_captions(page) -> list[str]:
+    return [picture.proto.imgs[0].caption for picture in page.get("image")]
+
+
+def test_the_confusion_grid_shows_the_models_counts(offline_shipped):
+    page, labels, probabilities = offline_shipped
+    expected = np.zeros((10, 10), dtype=int)
+    np.add.at(expected, (labels, probabilities.argmax(axis=1)), 1)
+    np.testing.assert_array_equal(_confusion_shown(page), expected)
+
+
+def test_the_gallery_shows_the_mistakes_most_confident_first_with_their_probabilities(offline_shipped):
+    page, labels, probabilities = offline_shipped
+    answers = probabilities.argmax(axis=1)
+    wrong = np.flatnonzero(answers != labels)
+    order = wrong[np.argsort(-probabilities[wrong, answers[wrong]], kind="stable")][:24]
+    captions = _gallery_captions(page)
+    assert f"**Mistakes**, most confident first ({len(wrong):,} in all):" in _text(page)
+    assert [caption.split(":")[0] for caption in captions] == [f"#{index}" for index in order]
+    assert captions[0].endswith(f"({100 * probabilities[order[0], answers[order[0]]]:.0f}\u00a0%)")
+
+
+def test_choosing_two_classes_shows_only_those_mistakes(offline_shipped):
+    page, labels, probabilities = offline_shipped
+    answers = probabilities.argmax(axis=1)
+    shirts_taken_for_tops = int(((labels == 6) & (answers == 0)).sum())
+    page = page.selectbox(key="mistakes_true_class").set_value(6).run()
+    page = page.selectbox(key="mistakes_answer").set_value(0).run()
+    assert f"**Shirt** taken for **T-shirt/top**: {shirts_taken_for_tops:,} images" in _text(page)
+    assert len(_gallery_captions(page)) == min(24, shirts_taken_for_tops)
+    assert all("Shirt → T-shirt/top" in caption for caption in _gallery_captions(page))
+    page = page.selectbox(key="mistakes_answer").set_value(None).run()
+    assert f"**Shirt** images the model got wrong: {int(((labels == 6) & (answers != 6)).sum()):,}" in _text(page)
+
+
+def test_the_architecture_diagram_has_one_box_per_layer_with_the_models_shapes(trainer):
+    from cnn_core import models
+
+    model = models.build_model(models.DEFAULT_PRESET)
+    boxes = [element.value for element in trainer.markdown if "-background[**" in element.value]
+    shapes = [" × ".join(map(str, layer.output.shape[1:])) for layer in model.layers]
+    assert boxes == [":gray-background[**Input**]  \n28 × 28 × 1",
+                     *(f"{box.split(chr(10))[0]}\n{shape}" for box, shape in zip(boxes[1:], shapes, strict=True))]
+    assert [box.split("**")[1] for box in boxes[1:]] == [type(layer).__name__ for layer in model.layers]
+
+
 def test_without_data_a_photo_is_answered_and_not_compared_with_training_pictures(app, tmp_path, monkeypatch):
     monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path))
     st.cache_resource.clear()
@@ -206,8 +273,7 @@ def test_a_tiny_training_runs_to_the_end_and_shows_the_results(trainer):
     assert snapshot.state == "finished" and len(snapshot.epochs) == 2
     assert "Finished: 2 epochs in" in _text(page)  # a normal finish says so, as Stop and early stopping do
     assert any(chart.proto.spec and "Loss" in chart.proto.spec for chart in page.get("plotly_chart"))
-    confusion = next(frame.value for frame in page.dataframe if "Ankle boot" in frame.value.columns)
-    assert confusion.to_numpy().sum() == 100  # every test image counted once
+    assert _confusion_shown(page).sum() == 100  # every test image counted once
     assert "Test accuracy" in [metric.label for metric in page.metric]
 
 

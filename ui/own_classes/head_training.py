@@ -10,7 +10,7 @@ import streamlit as st
 from cnn_core import transfer, vgg16
 from cnn_core.evaluation import confusion_matrix
 from ui import session_watch
-from ui.confusion_table import confusion_table
+from ui.confusion_matrix import confusion_table
 from ui.live_training import keep_track, live_progress, one_at_a_time, training_elsewhere, training_slots
 from ui.own_classes import photo_classes
 from ui.own_classes import state_keys as keys

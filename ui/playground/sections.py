@@ -67,8 +67,9 @@ def _shape_arithmetic(image: np.ndarray, layer_filter: Filter, settings: LayerSe
 
 
 def _formula(label: str, n: int, padding: int, k: int, s: int, result: int) -> str:
-    return (f"{label} = \\left\\lfloor \\frac{{{n} + {padding} - {k}}}{{{s}}} \\right\\rfloor + 1 "
-            f"= \\lfloor {(n + padding - k) / s:.4g} \\rfloor + 1 = {result}")
+    """The formula with the visitor's numbers, on two lines so that it fits a phone's width."""
+    return (f"\\begin{{aligned}} {label} &= \\left\\lfloor \\frac{{{n} + {padding} - {k}}}{{{s}}} \\right\\rfloor + 1 "
+            f"\\\\ &= \\lfloor {(n + padding - k) / s:.4g} \\rfloor + 1 = {result} \\end{{aligned}}")
 
 
 def _downloads(output: conv_block.LayerOutput) -> None:

@@ -8,19 +8,22 @@ import streamlit as st
 from cnn_core import models
 from ui.trainer import state_keys as keys
 
+#: Each layer kind's colour in the diagram (Streamlit's named colours).
+BOX_COLOURS = {"Conv2D": "blue", "MaxPooling2D": "green", "AveragePooling2D": "green", "Dense": "orange"}
+
 
 def architecture_section(spec: models.Architecture) -> None:
     rows = models.describe(spec)
     table = pd.DataFrame({"layer": [row.name for row in rows], "kind": [row.kind for row in rows],
-                          "output shape": [" × ".join(map(str, row.output_shape)) for row in rows],
-                          "parameters": [row.parameters for row in rows],
-                          "how": [row.arithmetic for row in rows]})
+                          "output": [_shape(row) for row in rows],
+                          "parameters": [row.parameters for row in rows]})
     total = sum(row.parameters for row in rows)
-    st.dataframe(table, hide_index=True, key=keys.ARCHITECTURE_TABLE, column_config={
-        "parameters": st.column_config.NumberColumn(format="localized"),
-        "how": st.column_config.TextColumn("shape and parameter arithmetic", width="large")})
+    st.dataframe(table, hide_index=True, key=keys.ARCHITECTURE_TABLE,
+                 column_config={"parameters": st.column_config.NumberColumn(format="localized")})
     st.markdown(f"**{total:,} parameters** in total. Input: 28 × 28 × 1 (one grayscale channel).")
-    st.graphviz_chart(_diagram(rows), width="stretch")
+    with st.expander("How each shape and parameter count is worked out"):
+        st.markdown("\n".join(f"- **{row.name}**: {row.arithmetic}" for row in rows))
+    _diagram(rows)
     with st.expander("Keras code for this architecture"):
         keras_code_block(spec)
 
@@ -32,14 +35,20 @@ def keras_code_block(spec: models.Architecture) -> None:
     st.code(models.keras_code(spec), language="python")
 
 
-def _diagram(rows: list[models.LayerRow]) -> str:
-    """The stack as a Graphviz diagram: one box per layer with its output shape."""
-    colours = {"Conv2D": "#cfe2f3", "MaxPooling2D": "#d9ead3", "AveragePooling2D": "#d9ead3", "Dense": "#fce5cd"}
-    nodes = ['input [label="input\\n28 × 28 × 1", fillcolor="#eeeeee"]']
-    for row in rows:
-        shape = " × ".join(map(str, row.output_shape))
-        nodes.append(f'{row.name} [label="{row.kind}\\n{shape}", fillcolor="{colours.get(row.kind, "#ffffff")}"]')
-    names = ["input", *(row.name for row in rows)]
-    edges = " -> ".join(names)
-    return ("digraph { rankdir=LR; node [shape=box, style=\"rounded,filled\", fontname=\"sans-serif\", fontsize=10]; "
-            + "; ".join(nodes) + f"; {edges} }}")
+def _diagram(rows: list[models.LayerRow]) -> None:
+    """The stack as one box per layer with its output shape, in the order data flows; the boxes wrap onto more
+    rows on a narrow screen instead of shrinking."""
+    flow = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    for position, (kind, shape) in enumerate([("Input", "28 × 28 × 1"), *((row.kind, _shape(row)) for row in rows)]):
+        if position:
+            flow.markdown("→", width="content")
+        flow.container(border=True, width="content").markdown(_box(kind, shape))
+
+
+def _box(kind: str, shape: str) -> str:
+    colour = BOX_COLOURS.get(kind, "gray")
+    return f":{colour}-background[**{kind}**]  \n{shape}"
+
+
+def _shape(row: models.LayerRow) -> str:
+    return " × ".join(map(str, row.output_shape))

@@ -9,6 +9,9 @@ from cnn_core import kernels
 from ui import figures
 from ui.trainer.session import Trained
 
+#: Each kernel's width on screen in CSS pixels: two learned-and-preset pairs fit a 390 px phone.
+KERNEL_WIDTH = 68
+
 
 def filters_section(trained: Trained) -> None:
     first_conv = next(layer for layer in trained.model.layers if type(layer).__name__ == "Conv2D")
@@ -20,16 +23,14 @@ def filters_section(trained: Trained) -> None:
                 "the inverted preset), 0 nothing in common. Below "
                 f"{kernels.MATCH_THRESHOLD:.1f} either way, less than half of the pattern is the preset's, so it "
                 "says no close match. Blue is negative, red positive.")
-    per_row = 4
-    for start in range(0, filters, per_row):
-        columns = st.columns(per_row * 2)
-        for offset in range(min(per_row, filters - start)):
-            learned = weights[:, :, 0, start + offset]
-            match = kernels.kernel_match(learned)
-            columns[2 * offset].image(figures.kernel_picture(learned), caption=f"learned #{start + offset + 1}",
-                                      width="stretch")
-            if match is None:
-                columns[2 * offset + 1].caption("no close match")
-            else:
-                columns[2 * offset + 1].image(figures.kernel_picture(match.kernel), width="stretch",
-                                              caption=f"≈ {match.label} ({match.similarity:+.2f})")
+    grid = st.container(horizontal=True, gap="medium")  # the pairs wrap: two to a row on a phone
+    for index in range(filters):
+        learned = weights[:, :, 0, index]
+        match = kernels.kernel_match(learned)
+        pair = grid.container(horizontal=True, gap="small", width="content")
+        pair.image(figures.kernel_picture(learned), caption=f"learned #{index + 1}", width=KERNEL_WIDTH)
+        if match is None:
+            pair.caption("no close match", width=KERNEL_WIDTH)
+        else:
+            pair.image(figures.kernel_picture(match.kernel), caption=f"≈ {match.label} ({match.similarity:+.2f})",
+                       width=KERNEL_WIDTH)

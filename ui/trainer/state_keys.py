@@ -46,7 +46,9 @@ LOAD_SHIPPED = "trainer_load_shipped"  # button: inspect the shipped model
 
 # 3. What it learned.
 SECTION = "trainer_section"  # segmented control: which inspection section is shown
-CONFUSION_MATRIX = "confusion_matrix"  # dataframe: its selected cell filters the mistakes
+CONFUSION_MATRIX = "confusion_matrix"  # Plotly grid: a clicked square sets the two boxes below
+MISTAKES_TRUE_CLASS = "mistakes_true_class"  # selectbox: the gallery's true class (None: any)
+MISTAKES_ANSWER = "mistakes_answer"  # selectbox: the gallery's answered class (None: any)
 CLASS_REPORT = "class_report"  # dataframe: precision, recall and F1 per class
 INSIDE_INDEX = "inside_index"  # number input: the test image inspected
 OWN_IMAGE_PROBABILITIES = "own_image_probabilities"  # chart: the model's answer for a person's photo
