@@ -137,6 +137,29 @@ def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url
     assert_no_exception(page)
 
 
+def test_vgg16_page_looks_at_ten_photos_of_an_upload_and_says_so(page, server_url, tmp_path):
+    page.goto(f"{server_url}/vgg16_classifier")
+    page.get_by_text("Heatmap opacity").wait_for(timeout=180_000)
+    settle(page)
+    page.get_by_text("Upload", exact=True).click()
+    paths = []
+    for number in range(image_picker.MAX_PHOTOS_AT_ONCE + 1):
+        paths.append(tmp_path / f"photo_{number:02d}.png")
+        paths[-1].write_bytes(png_bytes(40, 30, seed=number))
+    with page.expect_file_chooser() as chooser:
+        page.locator("[data-testid='stFileUploaderDropzone']").click()
+    chooser.value.set_files(paths)
+    page.get_by_text(f"{len(paths)} photos chosen, so the page looks at the first "
+                     f"{image_picker.MAX_PHOTOS_AT_ONCE}").wait_for()
+    page.get_by_text(VGG16_ANSWERED).wait_for()
+    settle(page)
+    page.get_by_role("combobox", name="Look closer at").click()
+    page.get_by_role("option", name="photo_09.png").wait_for()  # the tenth
+    assert page.get_by_role("option").count() == image_picker.MAX_PHOTOS_AT_ONCE
+    assert page.get_by_role("option", name="photo_10.png").count() == 0  # the eleventh waits
+    assert_no_exception(page)
+
+
 def test_trainer_trains_to_the_end_and_shows_curves_and_the_confusion_matrix(page, server_url):
     remember_text(page.context, LIVE_STATUS)  # two epochs of 1,000 pictures may be over before the page is read
     open_trainer(page, server_url, epochs=2)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import images
+from ui.megabyte_bar import MEGABYTE
 from ui.text import plain
 from ui.url_settings import Start, UrlSettings
 
@@ -30,6 +31,10 @@ UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
 #: Photos are downsized to this longest side so every control answers at once.
 MAX_SIDE = 1024
 SOURCES = ("Sample photo", "Upload", "Camera")
+#: Uploaded photos one visitor's page looks at at once, and their total size in megabytes: plenty for a lesson,
+#: little enough that one visitor cannot take the memory and the cores of a server a class shares.
+MAX_PHOTOS_AT_ONCE = 10
+MAX_MEGABYTES_AT_ONCE = 50
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,14 @@ def pick_images(key: str) -> list[PickedImage]:
     elif source == "Upload":
         uploads = st.file_uploader("Upload photos", type=UPLOAD_TYPES, accept_multiple_files=True,
                                    key=f"{key}_uploads", help="PNG, JPEG, WebP, BMP, GIF or TIFF; several at once.")
-        files = [(upload.name, upload.file_id, upload.getvalue) for upload in uploads or []]
+        uploads = uploads or []
+        kept = uploads_within_limits([upload.size for upload in uploads])
+        if kept < len(uploads):
+            st.warning(f"{len(uploads)} photos chosen, so the page looks at the first {kept}: at most "
+                       f"{MAX_PHOTOS_AT_ONCE} photos and {MAX_MEGABYTES_AT_ONCE} MB at once, so that everyone "
+                       "sharing this server gets quick answers. Remove some (× beside each file) to look at the "
+                       "others.", icon=":material/photo_library:")
+        files = [(upload.name, upload.file_id, upload.getvalue) for upload in uploads[:kept]]
     else:
         shot = st.camera_input("Take a photo", key=f"{key}_camera")
         files = [(shot.name, shot.file_id, shot.getvalue)] if shot is not None else []
@@ -107,6 +119,19 @@ def pick_images(key: str) -> list[PickedImage]:
         st.info("Choose a photo to begin.")
     picked = [_decode_or_report(name, content_id, read) for name, content_id, read in files]
     return [image for image in picked if image is not None]
+
+
+def uploads_within_limits(sizes: Sequence[int]) -> int:
+    """How many of the files of ``sizes`` (bytes each, in the order chosen) fit MAX_PHOTOS_AT_ONCE and
+    MAX_MEGABYTES_AT_ONCE together, counted from the first."""
+    budget = MAX_MEGABYTES_AT_ONCE * MEGABYTE
+    kept = 0
+    for size in sizes[:MAX_PHOTOS_AT_ONCE]:
+        budget -= size
+        if budget < 0:
+            break
+        kept += 1
+    return kept
 
 
 def _decode_or_report(name: str, content_id: str, read: Callable[[], bytes]) -> PickedImage | None:
