@@ -41,7 +41,7 @@ with st.sidebar:
 st.header("1. The model")
 preset = controls.architecture_choice(link)
 handover.take_over(link.private(handover.RUN_PARAMETER))
-trained: session.Trained | None = st.session_state.get(keys.SESSION)
+trained: session.Trained | None = session.current()
 link.publish({handover.RUN_PARAMETER: trained.run_token} if trained and trained.run_token else None)
 link.show_notes()
 

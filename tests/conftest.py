@@ -224,6 +224,12 @@ def learnable_images(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     return images, labels
 
 
+def trainer_model(page):
+    """The Trainer's current model (a ``ui.trainer.session.Trained``) of an AppTest ``page``, or None."""
+    return page.session_state["session_memory"].get("trainer_session") if "session_memory" in page.session_state \
+        else None
+
+
 def write_dataset(folder: Path, count: int = 120, gzipped: bool = True, seed: int = 0) -> None:
     """The four IDX files of a small learnable dataset in ``folder``.
 

@@ -147,8 +147,9 @@ def test_the_trainers_model_is_offered_once_this_tab_has_one():
     page = _open()
     assert not [label for label in page.selectbox(key=keys.MODEL).options if "Your model" in label]
     model = pretrained.load_pretrained("three_conv_mnist")
-    page.session_state["trainer_session"] = Trained(model, models.PRESETS["three_conv"], "mnist",
-                                                    datasets.CLASS_NAMES["mnist"], label="three_conv, 2 epochs")
+    memory = page.session_state["session_memory"] if "session_memory" in page.session_state else {}
+    page.session_state["session_memory"] = {**memory, "trainer_session": Trained(
+        model, models.PRESETS["three_conv"], "mnist", datasets.CLASS_NAMES["mnist"], label="three_conv, 2 epochs")}
     page = page.run()
     page = page.selectbox(key=keys.MODEL).set_value("trainer").run()
     assert not page.exception

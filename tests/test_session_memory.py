@@ -23,9 +23,9 @@ def test_a_closed_tabs_memory_goes_after_the_grace_time_and_no_one_elses():
     memory = SessionMemory(lambda session: session in connected, clock)
     memory.of("a")["photos"], memory.of("b")["photos"] = [1], [2]
     connected.discard("a")
-    assert memory.sweep() == []  # just gone: a network blip gets the grace time
+    assert memory.sweep() == {}  # just gone: a network blip gets the grace time
     clock.now += GRACE_SECONDS
-    assert memory.sweep() == ["a"] and len(memory) == 1 and memory.of("b") == {"photos": [2]}
+    assert memory.sweep() == {"a": ["photos"]} and len(memory) == 1 and memory.of("b") == {"photos": [2]}
 
 
 def test_a_tab_that_reconnects_within_the_grace_time_keeps_its_memory():
@@ -38,7 +38,7 @@ def test_a_tab_that_reconnects_within_the_grace_time_keeps_its_memory():
     connected.add("a")
     memory.sweep()
     clock.now += GRACE_SECONDS
-    assert memory.sweep() == [] and memory.of("a") == {"photos": [1]}
+    assert memory.sweep() == {} and memory.of("a") == {"photos": [1]}
 
 
 def test_what_a_forgotten_session_kept_is_closed_and_no_one_elses():

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.conftest import running_server, write_dataset
-from tests.drive import LIVE_STATUS, open_trainer
+from tests.drive import LIVE_STATUS, inspect_shipped_model, open_trainer, wait_for_line
 from ui import session_watch
 
 pytestmark = pytest.mark.browser
@@ -88,3 +88,15 @@ def test_an_address_whose_training_is_gone_says_nothing_was_kept(browser, one_pl
         tab.get_by_text("Press Train a new model to start").wait_for()
     finally:
         context.close()
+
+
+def test_a_closed_tabs_trainer_model_is_forgotten_by_the_server(browser, tmp_path):
+    write_dataset(tmp_path / "data" / "fashion_mnist", count=200)
+    log = tmp_path / "server.log"
+    with running_server({"CNN_DATA_DIR": str(tmp_path / "data")}, log=log) as url:
+        context, tab = _tab(browser)
+        inspect_shipped_model(tab, url)  # the tab's model: kept in its session memory (ui.trainer.session.keep)
+        assert "Forgot what the closed session" not in log.read_text()
+        context.close()
+        forgotten = re.compile(r"Forgot what the closed session \S+ kept: .*trainer_session")
+        assert wait_for_line(log, forgotten, timeout=60), "the closed tab's model was still kept after 60 s"

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 
 from cnn_core import datasets, pretrained
-from tests.conftest import write_dataset
+from tests.conftest import trainer_model, write_dataset
 
 PAGE = "pages/trainer.py"
 
@@ -20,7 +20,7 @@ def trainer(app, tmp_path, monkeypatch):
     st.cache_resource.clear()
     page = app.switch_page(PAGE).run()
     yield page
-    trained = page.session_state["trainer_session"] if "trainer_session" in page.session_state else None
+    trained = trainer_model(page)
     if trained is not None and trained.run is not None:
         trained.run.stop()
         trained.run.join(timeout=30)
@@ -36,7 +36,7 @@ def _train_to_the_end(page, epochs: int = 2):
     page.selectbox(key="trainer_train_size").set_value("5,000 (seconds per epoch)")
     page = page.run()
     page = page.button(key="train").click().run()
-    trained = page.session_state["trainer_session"]
+    trained = trainer_model(page)
     trained.run.join(timeout=300)
     return page.run()
 
@@ -102,7 +102,7 @@ def test_the_chosen_schedule_and_augmentation_reach_the_run(trainer):
     page = page.checkbox(key="trainer_augment").check().run()
     assert "Shifts and left-right flips." in _text(page)
     page = _train_to_the_end(page, epochs=1)
-    config = page.session_state["trainer_session"].run.config
+    config = trainer_model(page).run.config
     assert (config.schedule, config.augmentation) == ("constant", "shifts_and_flips")
 
 
@@ -112,7 +112,7 @@ def test_digits_are_augmented_without_flips(trainer, tmp_path):
     page = page.checkbox(key="trainer_augment").check().run()
     assert "Shifts only: a flipped digit can be another digit." in _text(page)
     page = _train_to_the_end(page, epochs=1)
-    assert page.session_state["trainer_session"].run.config.augmentation == "shifts"
+    assert trainer_model(page).run.config.augmentation == "shifts"
 
 
 def test_a_photo_unlike_the_training_pictures_is_flagged_and_the_check_explained(trainer):
@@ -269,7 +269,7 @@ def test_mnist_is_never_read_from_fashion_mnist_files(app, tmp_path, monkeypatch
 def test_a_tiny_training_runs_to_the_end_and_shows_the_results(trainer):
     page = _train_to_the_end(trainer)
     assert not page.exception
-    snapshot = page.session_state["trainer_session"].run.snapshot()
+    snapshot = trainer_model(page).run.snapshot()
     assert snapshot.state == "finished" and len(snapshot.epochs) == 2
     assert "Finished: 2 epochs in" in _text(page)  # a normal finish says so, as Stop and early stopping do
     assert any(chart.proto.spec and "Loss" in chart.proto.spec for chart in page.get("plotly_chart"))
@@ -303,7 +303,7 @@ def _save_as(page, name: str):
 
 def test_by_default_validation_holds_out_training_examples_and_the_test_set_stays_unseen(trainer):
     page = _train_to_the_end(trainer, epochs=1)
-    assert page.session_state["trainer_session"].run.config.validation_split == 0.1
+    assert trainer_model(page).run.config.validation_split == 0.1
     assert "optimistic" not in _text(page)
 
 
@@ -311,7 +311,7 @@ def test_validating_on_the_test_set_says_the_test_accuracy_is_optimistic_and_why
     page = trainer.radio(key="trainer_validation").set_value("Test set").run()
     assert "decided when training stopped" in _text(page)  # said where the choice is made
     page = _train_to_the_end(page, epochs=1)
-    assert page.session_state["trainer_session"].run.config.validation_split == 0
+    assert trainer_model(page).run.config.validation_split == 0
     assert any("so this test accuracy is optimistic" in warning.value for warning in page.warning)
 
 
@@ -322,7 +322,7 @@ def _explained_class(page) -> int:
 def test_grad_cam_explains_the_models_answer_for_each_image_chosen(trainer):
     page = _train_to_the_end(trainer, epochs=1)
     page = page.segmented_control(key="trainer_section").set_value("Inside one image").run()
-    trained = page.session_state["trainer_session"]
+    trained = trainer_model(page)
     predictions = trained.evaluation_cache[trained.weights_version()].predictions
     other = next(index for index, answer in enumerate(predictions) if answer != predictions[0])
     assert _explained_class(page) == predictions[0]
@@ -378,7 +378,7 @@ def test_on_a_hosted_server_saving_keeps_the_model_in_this_tab_only(trainer, tra
     assert "Saved: my\\_model in this tab, until you close it." in _text(page)
     assert page.selectbox(key="saved_model").options == ["my_model"]
     page = page.button(key="load_saved").click().run()
-    assert not page.exception and page.session_state["trainer_session"].label == "my_model"
+    assert not page.exception and trainer_model(page).label == "my_model"
 
 
 def test_a_name_that_would_be_changed_is_refused_before_saving(trainer, trained_folder):
@@ -392,7 +392,7 @@ def test_a_taken_name_asks_before_replacing(trainer, trained_folder):
     page = page.button(key="save_model").click().run()
     assert "This model is saved as “mine”; saving again replaces" in _text(page)
     before = (trained_folder / "mine.keras").stat().st_ino
-    page.session_state["trainer_session"].label = ""  # as another visitor's model would be
+    trainer_model(page).label = ""  # as another visitor's model would be
     page = page.run()
     assert "already saved on this server" in page.warning[0].value
     assert page.button(key="save_model").disabled and page.button(key="save_model").label == "Replace on the server"
@@ -416,7 +416,7 @@ def test_a_damaged_saved_model_is_reported_in_words(trainer, trained_folder):
 def test_stop_during_training_keeps_the_model(trainer):
     trainer.slider(key="trainer_epochs").set_value(50)
     page = trainer.run().button(key="train").click().run()
-    run = page.session_state["trainer_session"].run
+    run = trainer_model(page).run
     deadline = time.monotonic() + 60
     while not run.snapshot().batch_loss and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -430,8 +430,9 @@ def test_stop_during_training_keeps_the_model(trainer):
 def test_a_shipped_model_can_be_inspected_without_training_and_its_test_figure_is_qualified(trainer):
     page = trainer.button(key="trainer_load_shipped").click().run()
     assert not page.exception
-    trained = page.session_state["trainer_session"]
+    trained = trainer_model(page)
     assert trained.shipped == "three_conv_fashion_mnist" and trained.run is None
+    assert "trainer_session" not in page.session_state  # in the session memory, freed soon after the tab closes
     assert "Inspecting the shipped model" in _text(page)
     assert [metric.label for metric in page.metric][:1] == ["Test accuracy"]
     # The tiny test set here is not the shipped model's own held-out split: the page says so.

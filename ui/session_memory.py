@@ -45,8 +45,9 @@ class SessionMemory:
             self._gone_since.pop(session_id, None)
             return self._memories.setdefault(session_id, {})
 
-    def sweep(self) -> list[str]:
-        """Forget the sessions disconnected for GRACE_SECONDS or more; returns their ids."""
+    def sweep(self) -> dict[str, list[str]]:
+        """Forget the sessions disconnected for GRACE_SECONDS or more; returns their ids, each with the names of
+        what it kept."""
         now, forgotten = self._clock(), {}
         with self._lock:
             for session_id in list(self._memories):
@@ -59,7 +60,7 @@ class SessionMemory:
             for value in memory.values():
                 if callable(getattr(value, "close", None)):
                     value.close()
-        return list(forgotten)
+        return {session_id: sorted(memory) for session_id, memory in forgotten.items()}
 
     def __len__(self) -> int:
         with self._lock:
@@ -74,8 +75,8 @@ def server_memory() -> SessionMemory:
     def sweep_forever() -> None:
         while True:
             time.sleep(POLL_SECONDS)
-            for session_id in memory.sweep():
-                _LOG.info("Forgot what the closed session %s… kept (its photos and models)", session_id[:8])
+            for session_id, names in memory.sweep().items():
+                _LOG.info("Forgot what the closed session %s… kept: %s", session_id[:8], ", ".join(names) or "nothing")
 
     threading.Thread(target=sweep_forever, name="session-memory-sweeper", daemon=True).start()
     return memory

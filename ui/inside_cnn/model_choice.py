@@ -14,7 +14,7 @@ from ui.saved_models import SavedModels, visitor_models
 from ui.session_memory import own_memory
 from ui.shipped_models import shipped_archive
 from ui.text import plain
-from ui.trainer import state_keys as trainer_keys
+from ui.trainer import session as trainer_session
 from ui.trainer.controls import DATASET_LABELS
 from ui.url_settings import UrlSettings
 
@@ -61,7 +61,7 @@ def saved_model(saved: SavedModels, name: str):
 def options() -> dict[str, str]:
     """Option token -> label: the shipped models, then the Trainer's (when this tab has one), then saved ones."""
     labels = {name: model.title for name, model in pretrained.PRETRAINED.items()}
-    trained = st.session_state.get(trainer_keys.SESSION)
+    trained = trainer_session.current()
     if trained is not None:
         labels[TRAINER_MODEL] = f"Your model from the Trainer ({plain(trained.label or 'this tab')})"
     saved = visitor_models()
@@ -97,7 +97,7 @@ def _load(choice: str) -> ChosenModel | None:
         return ChosenModel(shipped_archive(choice), shipped.dataset, tuple(record["class_names"]), about, choice,
                            choice)
     if choice == TRAINER_MODEL:
-        trained = st.session_state.get(trainer_keys.SESSION)
+        trained = trainer_session.current()
         if trained.is_training:
             st.info("Your model is still training on the Trainer page; look inside it when it has finished.")
             return None

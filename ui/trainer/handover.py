@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import session_watch
+from ui.trainer import session
 from ui.trainer import state_keys as keys
 
 #: The page-address parameter that holds the session's training token.
@@ -17,12 +18,12 @@ def take_over(token: str | None) -> None:
     Does nothing when the session already has a model, the address has no
     token, or the token's training belongs to a tab still open (a shared link).
     """
-    if token is None or keys.SESSION in st.session_state or st.session_state.get(keys.HANDOVER_CHECKED):
+    if token is None or session.current() is not None or st.session_state.get(keys.HANDOVER_CHECKED):
         return
     st.session_state[keys.HANDOVER_CHECKED] = True
     handed = session_watch.claim(token)
     if isinstance(handed, session_watch.Handover):
-        st.session_state[keys.SESSION] = handed.kept
+        session.keep(handed.kept)
         st.session_state[keys.HANDOVER_NOTE] = _what_became_of(handed)
     elif handed == "unknown":
         st.session_state[keys.HANDOVER_NOTE] = (

@@ -8,7 +8,7 @@ from cnn_core import models, pretrained, training
 from cnn_core.training_data import PreparedData, validation_data
 from ui import session_watch
 from ui.live_training import keep_track, live_progress, one_at_a_time, training_elsewhere, training_slots
-from ui.trainer import handover
+from ui.trainer import handover, session
 from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained
 
@@ -59,7 +59,7 @@ def _start(spec: models.Architecture, data: PreparedData, config: training.Train
     handover.forget_note()
     run = training.start_training(spec, data, config, training_slots())
     started = Trained(run.model, spec, data.name, data.class_names, run)
-    st.session_state[keys.SESSION] = started
+    session.keep(started)
     started.run_token = session_watch.watch(run, started)
     keep_track(PAGE, run)
 

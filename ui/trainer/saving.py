@@ -9,7 +9,7 @@ import streamlit as st
 from cnn_core import model_store
 from ui.saved_models import SavedModels, visitor_models
 from ui.text import plain
-from ui.trainer import handover
+from ui.trainer import handover, session
 from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained
 
@@ -100,4 +100,4 @@ def load_into_session(saved: SavedModels, name: str) -> None:
     except model_store.SavedModelError as error:
         st.session_state[keys.LOAD_ERROR] = plain(str(error))
         return
-    st.session_state[keys.SESSION] = Trained(model, metadata.spec, metadata.dataset, metadata.class_names, label=name)
+    session.keep(Trained(model, metadata.spec, metadata.dataset, metadata.class_names, label=name))

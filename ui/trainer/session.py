@@ -11,6 +11,8 @@ import streamlit as st
 from cnn_core import familiarity, models, training, training_data
 from cnn_core.evaluation import Evaluation, evaluate
 from cnn_core.training_data import PreparedData
+from ui.session_memory import own_memory
+from ui.trainer import state_keys as keys
 
 if TYPE_CHECKING:
     import keras
@@ -41,6 +43,17 @@ class Trained:
     def weights_version(self) -> int:
         """Changes whenever the weights may have changed (each finished epoch)."""
         return len(self.run.snapshot().epochs) if self.run else 0
+
+
+def current() -> Trained | None:
+    """This visitor's model on the Trainer, if any. It lives in their session memory, not ``st.session_state``,
+    so that it is freed seconds after their tab closes rather than when Streamlit drops the session (minutes)."""
+    return own_memory().get(keys.SESSION)
+
+
+def keep(trained: Trained) -> None:
+    """Make ``trained`` this visitor's current model (see :func:`current`)."""
+    own_memory()[keys.SESSION] = trained
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -7,7 +7,7 @@ import streamlit as st
 from cnn_core import models, pretrained, training_data
 from cnn_core.training_data import PreparedData
 from ui.shipped_models import shipped_model
-from ui.trainer import handover
+from ui.trainer import handover, session
 from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained
 
@@ -51,5 +51,5 @@ def inspect_shipped(name: str) -> None:
     """Make the shipped model ``name`` the session's current model (shared, only read: it cannot be trained on)."""
     handover.forget_note()
     shipped = pretrained.PRETRAINED[name]
-    st.session_state[keys.SESSION] = Trained(shipped_model(name), models.PRESETS[shipped.preset], shipped.dataset,
-                                             tuple(shipped.record()["class_names"]), shipped=name)
+    session.keep(Trained(shipped_model(name), models.PRESETS[shipped.preset], shipped.dataset,
+                         tuple(shipped.record()["class_names"]), shipped=name))
