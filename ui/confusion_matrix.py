@@ -1,5 +1,5 @@
 """A confusion matrix, true classes in rows and answers in columns, correct answers green and mistakes red: as a
-table (for a few classes) or as a grid of tappable squares that fits a phone (for ten)."""
+table (for a few classes) or as a grid of clickable squares that fits a phone (for ten)."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ def confusion_figure(confusion: np.ndarray, names: list[str]) -> go.Figure:
     """``confusion`` as one square per cell with its count written in it, coloured as :func:`confusion_table`.
 
     Point ``k`` of the figure's one trace is the cell at row ``k // len(names)``, column ``k % len(names)``
-    (its x is the answered class, its y the true class), so a clicked square names its cell. Dragging does
-    nothing, so that a finger scrolls the page over it.
+    (its x is the answered class, its y the true class), so a clicked square names its cell. Plotly selects
+    nothing on a tap (touch screens show the square's count instead), and dragging does nothing, so that a
+    finger scrolls the page over it.
     """
     count = len(names)
     true_classes, answers = np.indices(confusion.shape)

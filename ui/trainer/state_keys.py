@@ -5,7 +5,7 @@ The image picker of "Your own image" adds ``trainer_source``, ``trainer_sample``
 """
 
 # Kept by the page itself.
-SESSION = "trainer_session"  # the session's current model: a session.Trained
+SESSION = "trainer_session"  # in the visitor's session memory (not st.session_state): a session.Trained
 SAVED_MESSAGE = "trainer_saved_message"  # (kind, text) of the last save, shown once
 LOAD_ERROR = "trainer_load_error"  # why the last "Load to inspect" failed, shown once
 HANDOVER_CHECKED = "trainer_handover_checked"  # True once this session looked for a training to take over
