@@ -16,6 +16,7 @@ PAGES = {
     "filter_playground": ("filter_playground", "Feature map: 298 × 449 × 1"),
     "trainer": ("trainer", "542,230 parameters in total"),
     "inside_cnn": ("inside_cnn", "The model says"),
+    "inside_cnn_logit": ("inside_cnn?layer=predictions", "Softmax turns the"),  # the widest explanation table
     "vgg16_classifier": ("vgg16_classifier", "Heatmap opacity"),
     "own_classes": ("own_classes", "1. Your classes"),
 }

@@ -138,7 +138,12 @@ def _dense(explanation: UnitExplanation, before: str, class_names) -> None:
                     "subtracting the largest logit from each, which changes nothing but avoids overflow).")
         st.dataframe(pd.DataFrame({"class": list(class_names), "logit": logits,
                                    "e^(logit − largest)": exponentials,
-                                   "probability": exponentials / exponentials.sum()}), hide_index=True)
+                                   "probability": exponentials / exponentials.sum()}), hide_index=True,
+                     column_config={"logit": st.column_config.NumberColumn(format="%.3f"),  # narrow enough for
+                                    "e^(logit − largest)": st.column_config.NumberColumn(  # a phone
+                                        "e^(logit − max)", format="%.3g",
+                                        help="e to the power of (this logit minus the largest logit)"),
+                                    "probability": st.column_config.NumberColumn(format="%.4f")})
         st.markdown(f"{number(exponentials[unit])} / {number(exponentials.sum())} = **{number(explanation.value)}**.")
         return
     st.markdown(_activation_line(explanation))
