@@ -221,13 +221,13 @@ def test_choosing_two_classes_shows_only_those_mistakes(offline_shipped):
 
 def test_the_architecture_diagram_has_one_box_per_layer_with_the_models_shapes(trainer):
     from cnn_core import models
+    from ui.trainer.architecture import BOX_COLOURS
 
     model = models.build_model(models.DEFAULT_PRESET)
-    boxes = [element.value for element in trainer.markdown if "-background[**" in element.value]
-    shapes = [" × ".join(map(str, layer.output.shape[1:])) for layer in model.layers]
-    assert boxes == [":gray-background[**Input**]  \n28 × 28 × 1",
-                     *(f"{box.split(chr(10))[0]}\n{shape}" for box, shape in zip(boxes[1:], shapes, strict=True))]
-    assert [box.split("**")[1] for box in boxes[1:]] == [type(layer).__name__ for layer in model.layers]
+    layers = [("Input", (28, 28, 1)), *((type(layer).__name__, layer.output.shape[1:]) for layer in model.layers)]
+    expected = [f":{BOX_COLOURS.get(kind, 'gray')}-background[**{kind}**]  \n{' × '.join(map(str, shape))}"
+                for kind, shape in layers]
+    assert [element.value for element in trainer.markdown if "-background[**" in element.value] == expected
 
 
 def test_without_data_a_photo_is_answered_and_not_compared_with_training_pictures(app, tmp_path, monkeypatch):

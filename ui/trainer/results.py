@@ -76,11 +76,11 @@ def _chosen_classes(names: list[str]) -> tuple[int | None, int | None]:
 
 def _gallery(evaluation: Evaluation, data: PreparedData, names: list[str], true_class: int | None,
              predicted_class: int | None) -> None:
-    indices = mistakes(evaluation, true_class, predicted_class)
     if true_class is not None and true_class == predicted_class:
         st.markdown(f"That square holds the **{names[true_class]}** images the model got right; pick a square off "
                     "the diagonal to see mistakes.")
         return
+    indices = mistakes(evaluation, true_class, predicted_class)
     if true_class is None and predicted_class is None:
         st.markdown(f"**Mistakes**, most confident first ({len(indices):,} in all):")
     elif predicted_class is None:
