@@ -52,12 +52,19 @@ def wait_for_text_seen(page, text: str) -> None:
 
 def upload(page, folder: Path, name: str, data: bytes) -> None:
     """Choose "Upload" and send ``data`` as a file called ``name`` (written into ``folder``)."""
+    upload_files(page, folder, {name: data})
+
+
+def upload_files(page, folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Choose "Upload" and send ``files`` (name -> content, written into ``folder``) at once; their paths."""
     page.get_by_text("Upload", exact=True).click()
-    path = folder / name
-    path.write_bytes(data)
+    paths = [folder / name for name in files]
+    for path, data in zip(paths, files.values()):
+        path.write_bytes(data)
     with page.expect_file_chooser() as chooser:
         page.locator("[data-testid='stFileUploaderDropzone']").click()
-    chooser.value.set_files(path)
+    chooser.value.set_files(paths)
+    return paths
 
 
 def slider(page, label: str):

@@ -15,6 +15,7 @@ from tests.drive import (
     remember_text,
     settle,
     upload,
+    upload_files,
     wait_for_text_seen,
 )
 from ui import image_picker
@@ -116,18 +117,15 @@ def test_a_direct_link_on_a_fresh_server_runs_through_app_py(browser):
         context.close()
 
 
-def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url, tmp_path):
+def _open_the_vgg16_page(page, server_url: str) -> None:
     page.goto(f"{server_url}/vgg16_classifier")
     page.get_by_text("Heatmap opacity").wait_for(timeout=180_000)  # loads VGG16 on first use
     settle(page)
-    page.get_by_text("Upload", exact=True).click()
-    paths = []
-    for name, data in (("photo.png", png_bytes(320, 240, seed=3)), ("broken.jpg", b"not a photo")):
-        paths.append(tmp_path / name)
-        paths[-1].write_bytes(data)
-    with page.expect_file_chooser() as chooser:
-        page.locator("[data-testid='stFileUploaderDropzone']").click()
-    chooser.value.set_files(paths)
+
+
+def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url, tmp_path):
+    _open_the_vgg16_page(page, server_url)
+    upload_files(page, tmp_path, {"photo.png": png_bytes(320, 240, seed=3), "broken.jpg": b"not a photo"})
     page.get_by_text("broken.jpg: This file is not an image").wait_for()
     page.get_by_text(VGG16_ANSWERED).wait_for()  # the caption under the top 5
     page.get_by_text("Heatmap opacity").wait_for()
@@ -138,17 +136,9 @@ def test_vgg16_page_classifies_uploads_and_reports_a_broken_one(page, server_url
 
 
 def test_vgg16_page_looks_at_ten_photos_of_an_upload_and_says_so(page, server_url, tmp_path):
-    page.goto(f"{server_url}/vgg16_classifier")
-    page.get_by_text("Heatmap opacity").wait_for(timeout=180_000)
-    settle(page)
-    page.get_by_text("Upload", exact=True).click()
-    paths = []
-    for number in range(image_picker.MAX_PHOTOS_AT_ONCE + 1):
-        paths.append(tmp_path / f"photo_{number:02d}.png")
-        paths[-1].write_bytes(png_bytes(40, 30, seed=number))
-    with page.expect_file_chooser() as chooser:
-        page.locator("[data-testid='stFileUploaderDropzone']").click()
-    chooser.value.set_files(paths)
+    _open_the_vgg16_page(page, server_url)
+    paths = upload_files(page, tmp_path, {f"photo_{number:02d}.png": png_bytes(40, 30, seed=number)
+                                          for number in range(image_picker.MAX_PHOTOS_AT_ONCE + 1)})
     page.get_by_text(f"{len(paths)} photos chosen, so the page looks at the first "
                      f"{image_picker.MAX_PHOTOS_AT_ONCE}").wait_for()
     page.get_by_text(VGG16_ANSWERED).wait_for()
