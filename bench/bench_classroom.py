@@ -7,13 +7,14 @@ bench_browser.py, comes on top). The class arrives over the first seconds, then,
 
 - every learner moves the Filter Playground's Stride slider, pausing 1 to 3 s between moves;
 - every learner visits Inside a CNN once (the page, then three numbers explained) and goes back;
-- one learner in five classifies a photo on the VGG16 page (the first of them makes the server load VGG16);
+- one learner in five classifies a photo on the VGG16 page (the server loaded VGG16 before it answered, as a
+  hosted server with the weights on disk does);
 - ``--trainings`` learners train the Trainer's default model on 5,000 examples, waiting in the queue if full.
 
 Reported per action: count, p50, p95 and the slowest; errors (a run that failed or timed out) and exception
 boxes; each training's wait before it ran and the queue places it was shown; the server's peak memory (the
-sum over the replicas' resident memory, sampled every 0.5 s); and the Playground slider's p95 while VGG16
-loaded. Loopback only; bounded by ``--minutes``.
+sum over the replicas' resident memory, sampled every 0.5 s); the Playground slider's p95 while the first VGG16
+page opened; and how long the servers took to start. Loopback only; bounded by ``--minutes``.
 
     python bench/bench_classroom.py --sessions 30 [--replicas 1 2] [--minutes 3] [--trainings 4]
     python bench/bench_classroom.py --sessions 30 --url http://127.0.0.1:8501   # a server already running
@@ -86,6 +87,7 @@ def report(lesson: Lesson, label: str, peak_memory: float) -> None:
 def one_lesson(arguments: argparse.Namespace, replicas: int, env: dict[str, str]) -> Lesson:
     """Start the servers (unless --url), run the lesson against them, print its report."""
     with contextlib.ExitStack() as stack:
+        starting = time.monotonic()
         if arguments.url:
             url, process_ids, label = arguments.url, (), arguments.url
         elif replicas == 1:
@@ -94,6 +96,8 @@ def one_lesson(arguments: argparse.Namespace, replicas: int, env: dict[str, str]
         else:
             started = stack.enter_context(balanced_replicas(replicas, env))
             url, process_ids, label = started.url, started.process_ids, f"{replicas} replicas behind nginx"
+        if not arguments.url:
+            print(f"\n{label}: started and answering its health check after {time.monotonic() - starting:.1f} s")
         peak, stop = [0], threading.Event()
         threading.Thread(target=sample_memory, args=(process_ids, peak, stop), daemon=True).start()
         began = time.monotonic()

@@ -244,14 +244,23 @@ def _read_legacy_weights(file, layer_name: str, index: int, shape: tuple[int, ..
     return dataset[()]
 
 
+def weights_on_disk() -> str | None:
+    """The weights file named by ``VGG16_WEIGHTS``, else Keras' cached copy when it exists; None when neither is.
+
+    ``VGG16_WEIGHTS`` is returned as set, even if no file is there: loading it then says so.
+    """
+    cached = downloads.keras_cache("models") / WEIGHTS_FILE_NAME
+    return os.environ.get(WEIGHTS_ENV_VAR) or (str(cached) if cached.is_file() else None)
+
+
 def weights_file(progress: downloads.Progress | None = None) -> str:
     """The weights file: ``VGG16_WEIGHTS``, else Keras' cached copy, else downloaded there with ``progress``.
 
     Raises WeightsUnavailableError when the download fails, saying what to do offline.
     """
+    if (on_disk := weights_on_disk()) is not None:
+        return on_disk
     cached = downloads.keras_cache("models") / WEIGHTS_FILE_NAME
-    if os.environ.get(WEIGHTS_ENV_VAR) or cached.is_file():
-        return os.environ.get(WEIGHTS_ENV_VAR) or str(cached)
     try:
         return str(downloads.download(WEIGHTS_URL, cached, progress, WEIGHTS_FILE_HASH))
     except (OSError, ValueError) as error:  # no network, a proxy, a full disk, a damaged file

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from cnn_core import paths, vgg16
-from ui import process_cache, server_settings, server_start
+from ui import process_cache, server_settings, server_start, shared_vgg16
 
 
 def test_the_pages_project_modules_are_all_imported_at_start_up():
@@ -42,7 +42,55 @@ def test_vgg16_is_preloaded_on_a_hosted_server_unless_the_operator_says_otherwis
     assert server_settings.preloads_vgg16() is preloads
 
 
-def test_the_preload_runs_in_the_background_and_a_missing_file_is_logged_not_raised(monkeypatch):
+@pytest.fixture
+def no_vgg16_loaded():
+    """No VGG16 in the process cache before the test, nor the test's stand-in after it."""
+    process_cache.clear_all()
+    yield
+    process_cache.clear_all()
+
+
+def _preload_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "vgg16-preload"]
+
+
+def test_weights_on_disk_are_loaded_before_the_server_answers(monkeypatch, no_vgg16_loaded):
+    stand_in = object()
+    monkeypatch.setattr(vgg16, "weights_on_disk", lambda: "/weights/vgg16.h5")
+    monkeypatch.setattr(vgg16.Classifier, "load", classmethod(lambda cls, progress=None: stand_in))
+    monkeypatch.setenv("CNN_PRELOAD_VGG16", "1")
+    server_start.warm_up()
+    assert shared_vgg16.is_loaded() and shared_vgg16.load_classifier() is stand_in
+    assert not _preload_threads()
+
+
+def test_weights_still_to_download_are_loaded_in_the_background(monkeypatch, no_vgg16_loaded):
+    release, loading = threading.Event(), threading.Event()
+
+    def slow_load(cls, progress=None):
+        loading.set()
+        release.wait(timeout=30)
+        return object()
+
+    monkeypatch.setattr(vgg16, "weights_on_disk", lambda: None)
+    monkeypatch.setattr(vgg16.Classifier, "load", classmethod(slow_load))
+    monkeypatch.setenv("CNN_PRELOAD_VGG16", "1")
+    server_start.warm_up()  # returns while the load is under way
+    assert loading.wait(timeout=30) and not shared_vgg16.is_loaded()
+    release.set()
+    for thread in _preload_threads():
+        thread.join(timeout=30)
+    assert shared_vgg16.is_loaded()
+
+
+def test_no_preload_on_ones_own_machine(monkeypatch, no_vgg16_loaded):
+    monkeypatch.setattr(vgg16.Classifier, "load", classmethod(lambda cls, progress=None: pytest.fail("loaded")))
+    monkeypatch.setenv("CNN_PRELOAD_VGG16", "0")
+    server_start.warm_up()
+    assert not shared_vgg16.is_loaded() and not _preload_threads()
+
+
+def test_a_download_that_fails_is_logged_not_raised(monkeypatch, no_vgg16_loaded):
     attempted, warnings = threading.Event(), []
 
     def unavailable(progress=None):
@@ -50,13 +98,26 @@ def test_the_preload_runs_in_the_background_and_a_missing_file_is_logged_not_rai
         raise vgg16.WeightsUnavailableError("no network")
 
     # The file, not load_classifier: warm_up imports pages that bind load_classifier by name for good.
+    monkeypatch.setattr(vgg16, "weights_on_disk", lambda: None)
     monkeypatch.setattr(vgg16, "weights_file", unavailable)
-    process_cache.clear_all()  # a VGG16 that an earlier test loaded would be served without looking for a file
     monkeypatch.setattr(server_start._LOG, "warning", lambda message, *values: warnings.append(message % values))
     monkeypatch.setenv("CNN_PRELOAD_VGG16", "1")
     server_start.warm_up()
     assert attempted.wait(timeout=30)
-    for thread in threading.enumerate():
-        if thread.name == "vgg16-preload":
-            thread.join(timeout=30)
+    for thread in _preload_threads():
+        thread.join(timeout=30)
     assert warnings == ["VGG16 was not loaded at start-up: no network"]
+
+
+def test_a_damaged_weights_file_is_logged_and_the_server_starts(monkeypatch, no_vgg16_loaded):
+    logged = []
+
+    def damaged(cls, progress=None):
+        raise OSError("Unable to synchronously open file (truncated file)")
+
+    monkeypatch.setattr(vgg16, "weights_on_disk", lambda: "/weights/vgg16.h5")
+    monkeypatch.setattr(vgg16.Classifier, "load", classmethod(damaged))
+    monkeypatch.setattr(server_start._LOG, "exception", lambda message, *values: logged.append(message % values))
+    monkeypatch.setenv("CNN_PRELOAD_VGG16", "1")
+    server_start.warm_up()
+    assert logged == ["VGG16 was not loaded at start-up"] and not shared_vgg16.is_loaded()

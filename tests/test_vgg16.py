@@ -166,6 +166,18 @@ def test_offline_download_failure_explains_the_local_file_option(monkeypatch, tm
     assert "(Exception)" not in str(caught.value)
 
 
+def test_the_weights_on_disk_are_the_environment_variables_file_else_keras_cached_copy(monkeypatch, tmp_path):
+    monkeypatch.delenv(vgg16.WEIGHTS_ENV_VAR, raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert vgg16.weights_on_disk() is None
+    cached = tmp_path / "models" / vgg16.WEIGHTS_FILE_NAME
+    cached.parent.mkdir()
+    cached.write_bytes(b"weights")
+    assert vgg16.weights_on_disk() == str(cached)
+    monkeypatch.setenv(vgg16.WEIGHTS_ENV_VAR, "/mounted/vgg16.h5")
+    assert vgg16.weights_on_disk() == "/mounted/vgg16.h5"
+
+
 # Preprocessing --------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", vgg16.PREPROCESS_MODES)

@@ -13,8 +13,8 @@ names work there (``CNN_HOSTED = "1"`` in the app's Secrets).
     On a hosted server, the largest training subset and epoch count one visitor may ask for (defaults:
     :data:`HOSTED_MAX_TRAINING_EXAMPLES`, :data:`HOSTED_MAX_EPOCHS`).
 ``CNN_PRELOAD_VGG16=1`` or ``0``
-    Whether the server loads VGG16 in the background as it starts (see :mod:`ui.server_start`): by default on
-    a hosted server, where someone will soon want it, and not on one's own machine.
+    Whether the server loads VGG16 as it starts (see :mod:`ui.server_start`): by default on a hosted server,
+    where someone will soon want it, and not on one's own machine.
 
 The settings are read on each call, so a test can change them with ``monkeypatch.setenv``.
 """
