@@ -25,6 +25,24 @@ def settle(page) -> None:
     page.wait_for_selector(SETTLED)
 
 
+#: True once every chart, table, picture and component frame in sight on the page has drawn.
+ALL_DRAWN = """() => {
+    const shown = (selector) => [...document.querySelectorAll(`[data-testid='stMain'] ${selector}`)]
+        .filter((element) => element.checkVisibility());
+    return shown("[data-testid='stPlotlyChart']").every((chart) => chart.querySelector(".main-svg"))
+        && shown("[data-testid='stDataFrame']").every((table) => table.querySelector(".dvn-scroller"))
+        && shown("img").every((picture) => picture.complete)
+        && shown("iframe").every((frame) => frame.contentDocument
+                                           && frame.contentDocument.readyState === "complete");
+}"""
+
+
+def wait_until_drawn(page) -> None:
+    """Wait until the script run is over and everything it drew in sight is on screen (see :data:`ALL_DRAWN`)."""
+    settle(page)
+    page.wait_for_function(ALL_DRAWN, polling="raf")
+
+
 def assert_no_exception(page) -> None:
     exceptions = page.locator("[data-testid='stException']")
     assert exceptions.count() == 0, exceptions.first.inner_text()

@@ -40,6 +40,27 @@ def test_a_grayscale_map_hovers_its_true_values():
     assert "%{customdata:" in trace.hovertemplate
 
 
+@pytest.mark.parametrize(("values", "kind"), [
+    ([[0.0, 17.0, 255.0]], np.uint8),  # a photo's grey levels
+    ([[-1020.0, 0.0, 1020.0]], np.int16),  # a Sobel map of them
+    ([[0.0, 256.0]], np.int16),
+    ([[-40_000.0, 3.0]], np.float32),  # whole, but beyond int16
+    ([[0.5, 2.0]], np.float32),  # a blur's fractions
+    ([[np.nan, 2.0]], np.float32),
+])
+def test_hover_values_travel_in_the_smallest_type_that_holds_them_exactly(values, kind):
+    compact = figures.hover_values(np.array(values, np.float32))
+    assert compact.dtype == kind
+    np.testing.assert_array_equal(compact.astype(np.float32), np.array(values, np.float32))
+
+
+def test_a_grayscale_maps_whole_numbers_hover_as_the_same_numbers_in_fewer_bytes():
+    feature_map = RNG.integers(-1020, 1021, (30, 20)).astype(np.float32)
+    trace = figures.feature_map_figure(feature_map).data[0]
+    assert np.asarray(trace.customdata).dtype == np.int16
+    np.testing.assert_array_equal(np.asarray(trace.customdata), feature_map)
+
+
 def test_a_signed_map_is_blue_below_zero_mid_grey_at_zero_and_red_above():
     feature_map = np.array([[-4.0, 0.0, 4.0]], dtype=np.float32)
     pixels = drawn_pixels(figures.feature_map_figure(feature_map).data[0])

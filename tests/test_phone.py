@@ -1,11 +1,13 @@
 """Every page at a phone's width: no horizontal overflow, no exception box, and a screenshot."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.drive import assert_no_exception, inspect_shipped_model, settle
+from tests.conftest import png_bytes
+from tests.drive import VGG16_ANSWERED, assert_no_exception, inspect_shipped_model, upload_files, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +18,13 @@ PAGES = {
     "filter_playground": ("filter_playground", "Feature map: 298 × 449 × 1"),
     "trainer": ("trainer", "542,230 parameters in total"),
     "inside_cnn": ("inside_cnn", "The model says"),
-    "inside_cnn_logit": ("inside_cnn?layer=predictions", "Softmax turns the"),  # the widest explanation table
+    # Each kind of explanation: a conv unit of a one-channel input (the default), of many channels, a pooling
+    # unit, a CNN-code entry, a dense unit, a logit (the widest table).
+    "inside_cnn_conv_channels": ("inside_cnn?layer=conv_2", "Input channel drawn"),
+    "inside_cnn_pooling": ("inside_cnn?layer=pool_2", "the others are dropped"),
+    "inside_cnn_flatten": ("inside_cnn?layer=flatten", "Flatten only moves numbers"),
+    "inside_cnn_dense": ("inside_cnn?layer=dense_1", "largest terms"),
+    "inside_cnn_logit": ("inside_cnn?layer=predictions", "Softmax turns the"),
     "vgg16_classifier": ("vgg16_classifier", "Heatmap opacity"),
     "own_classes": ("own_classes", "1. Your classes"),
 }
@@ -63,16 +71,33 @@ def test_page_fits_a_phone_screen(phone, server_url, tmp_path, name):
     path, landmark = PAGES[name]
     phone.goto(f"{server_url}/{path}")
     phone.get_by_text(landmark).first.wait_for()
-    settle(phone)
-    phone.wait_for_timeout(1000)  # let charts and tables draw
+    wait_until_drawn(phone)
     assert phone.evaluate(OVERFLOWING) == []
     assert_no_exception(phone)
-    # The whole page in one picture: a phone-wide window as tall as the page (the width decides the layout).
+    _screenshot(phone, Path(os.environ.get("SCREENSHOT_DIR", tmp_path)) / f"{name}-390px.png")
+
+
+def _screenshot(phone, path: Path) -> None:
+    """The whole page in one picture: a phone-wide window as tall as the page (the width decides the layout)."""
     height = phone.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     phone.set_viewport_size({"width": PHONE["width"], "height": min(height, 12_000)})
-    phone.wait_for_timeout(500)
-    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
-    phone.screenshot(path=folder / f"{name}-390px.png")
+    wait_until_drawn(phone)
+    phone.screenshot(path=path)
+
+
+def test_the_vgg16_answers_for_several_photos_fit_a_phone_screen(phone, server_url, tmp_path):
+    phone.goto(f"{server_url}/vgg16_classifier")
+    phone.get_by_text("Heatmap opacity").wait_for()
+    phone.get_by_test_id("stExpandSidebarButton").click()  # on a phone the photo's source is in the sidebar
+    upload_files(phone, tmp_path, {f"a_photo_with_a_long_name_{number}.png": png_bytes(320, 240, seed=number)
+                                   for number in range(3)})
+    phone.get_by_test_id("stSidebarCollapseButton").click()
+    phone.get_by_text(VGG16_ANSWERED).wait_for()
+    wait_until_drawn(phone)
+    assert phone.get_by_text(re.compile(r"^[1-5]\. .+: \d+\.\d\d %$")).count() >= 5  # a top 5 in sight
+    assert phone.evaluate(OVERFLOWING) == []
+    assert_no_exception(phone)
+    _screenshot(phone, Path(os.environ.get("SCREENSHOT_DIR", tmp_path)) / "vgg16_classifier_photos-390px.png")
 
 
 def test_the_trainers_results_fit_a_phone_screen(phone, server_url):
@@ -80,6 +105,7 @@ def test_the_trainers_results_fit_a_phone_screen(phone, server_url):
     phone.get_by_text("Precision, recall and F1 per class").click()
     report = phone.locator("[data-testid='stExpander']").filter(has_text="Precision, recall and F1 per class")
     report.locator("[data-testid='stDataFrame'] .dvn-scroller").wait_for()  # the table is drawn
+    wait_until_drawn(phone)
     assert phone.evaluate(OVERFLOWING) == []  # the confusion grid and both tables, all in sight
     gallery = phone.locator("[data-testid='stImage']")
     lefts = [gallery.nth(position).bounding_box()["x"] for position in range(4)]

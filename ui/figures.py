@@ -37,6 +37,7 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
     cell in JavaScript and encodes the result again on each redraw. With
     heatmaps, a Filter Playground slider move on a 1024 × 1024 photo took
     p50 160 to 175 ms; with PNGs 142 to 147 ms (``bench/bench_browser.py``).
+    The hover values travel as :func:`hover_values` makes them.
 
     Parameters
     ----------
@@ -59,7 +60,7 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
         scale = colour_scale(sampled, photo=photo_range)
         # A grey scale is one channel: a third of the PNG to encode and send, and no colour interpolation.
         pixels = grey_levels(sampled, scale) if scale["colorscale"] is GREY else colour_pixels(sampled, scale)
-        traces.append(go.Image(source=png_uri(pixels), customdata=sampled.astype(np.float32),
+        traces.append(go.Image(source=png_uri(pixels), customdata=hover_values(sampled),
                                hovertemplate="row %{y}, column %{x}<br>value %{customdata:.4~g}<extra></extra>",
                                **placement))
         if show_scale:
@@ -77,6 +78,22 @@ def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: b
         yaxis=dict(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, zeroline=False),
         xaxis=dict(constrain="domain", showgrid=False, zeroline=False), height=height, showlegend=False,
         margin=dict(l=0, r=0, t=10, b=0)))
+
+
+def hover_values(values: np.ndarray) -> np.ndarray:
+    """``values`` in the smallest type that holds them exactly, for a chart's hover: what the browser receives.
+
+    A photo's grey levels fit in uint8 and an integer kernel's map of them in int16: a quarter and half the
+    bytes of float32, which every other map keeps. The hover then reads the same numbers.
+    """
+    values = np.asarray(values)
+    for kind in (np.uint8, np.int16):
+        limits = np.iinfo(kind)
+        if values.size and np.all(np.isfinite(values)) and values.min() >= limits.min and values.max() <= limits.max:
+            compact = values.astype(kind)
+            if np.array_equal(compact, values):
+                return compact
+    return values.astype(np.float32)
 
 
 def colour_pixels(values: np.ndarray, scale: dict) -> np.ndarray:
