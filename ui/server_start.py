@@ -7,11 +7,12 @@ runs it after the server has started and before it answers its first request: th
 first visitor, then find all of that done.
 
 On a shared server (see :mod:`ui.server_settings`) VGG16 is also loaded here. When its weights are on disk it is
-loaded before the server answers: the server then takes longer to become healthy (about 15 s on 2 cores, which a
-load balancer or a container's health check waits out), but no visitor shares the CPU with that load, which
-otherwise slowed every page for its whole length. When the weights must first be downloaded (half a gigabyte, for
-minutes), the download and the load run in a background thread instead, so that the other pages work meanwhile;
-the first visitor of the VGG16 page then finds it loaded, or waits for the load already under way.
+loaded before the server answers: the server then takes longer to become healthy (on 2 cores, 8.7 s from its
+start in ``bench/bench_classroom.py`` instead of 1.6 s), which a load balancer or a container's health check
+waits out, but no visitor shares the CPU with that load, which otherwise slowed every page for its whole length.
+When the weights must first be downloaded (half a gigabyte, for minutes), the download and the load run in a
+background thread instead, so that the other pages work meanwhile; the first visitor of the VGG16 page then
+finds it loaded, or waits for the load already under way.
 """
 
 from __future__ import annotations
@@ -59,12 +60,14 @@ def warm_up() -> None:
     _register_components()
     _read_shipped_models()
     _build_one_figure()
+    vgg16_state = ""
     if server_settings.preloads_vgg16() and vgg16.weights_on_disk() is not None:
-        _load_vgg16()
+        vgg16_state = ", VGG16 loaded" if _load_vgg16() else ", VGG16 not loaded (see above)"
     elif server_settings.preloads_vgg16():
         threading.Thread(target=_load_vgg16, name="vgg16-preload", daemon=True).start()
+        vgg16_state = ", VGG16 downloading and loading in the background"
     _LOG.info("%s %.1f s: the pages' modules imported, the shipped models read%s", WARMED_UP,
-              time.perf_counter() - start, _vgg16_state())
+              time.perf_counter() - start, vgg16_state)
 
 
 def page_imports(root: Path = paths.PROJECT_DIR) -> list[str]:
@@ -123,8 +126,8 @@ def _build_one_figure() -> None:
     figures.probability_bars(["a", "b"], np.array([0.25, 0.75], np.float32), show_values=True)
 
 
-def _load_vgg16() -> None:
-    """Load the shared VGG16; a failure is logged, and the VGG16 page tries again when it is opened."""
+def _load_vgg16() -> bool:
+    """Load the shared VGG16; whether it loaded. A failure is logged, and the VGG16 page tries again when opened."""
     from ui.shared_vgg16 import load_classifier
 
     try:
@@ -133,12 +136,6 @@ def _load_vgg16() -> None:
         _LOG.warning("VGG16 was not loaded at start-up: %s", error)
     except Exception:  # a damaged file, too little memory: the server starts anyway, the page says what is wrong
         _LOG.exception("VGG16 was not loaded at start-up")
-
-
-def _vgg16_state() -> str:
-    """How the start-up left VGG16, for the log line."""
-    from ui.shared_vgg16 import is_loaded
-
-    if is_loaded():
-        return ", VGG16 loaded"
-    return ", VGG16 loading in the background" if server_settings.preloads_vgg16() else ""
+    else:
+        return True
+    return False
