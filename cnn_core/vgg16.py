@@ -191,17 +191,14 @@ def load_model(weights_path: str | os.PathLike | None = None, progress: download
                ) -> keras.Model:
     """VGG16 with its ImageNet weights; ``progress(bytes_read, all_bytes)`` after each array read from the file.
 
-    The weights come from ``weights_path``, else from :func:`weights_file`: the
-    file named by the ``VGG16_WEIGHTS`` environment variable, else Keras' copy
-    in ``~/.keras/models``, downloaded once (about 528 MB, checked against its hash).
+    The weights come from ``weights_path``, else from :func:`weights_file`: the file named by the ``VGG16_WEIGHTS``
+    environment variable, else Keras' copy in ``~/.keras/models``, downloaded once (528 MB, checked against its hash).
     Each array is read from the file as its layer is built and becomes that layer's variable, which keeps the
     peak and the settled memory well below those of ``keras.applications.VGG16`` (see :func:`_read_legacy_weights`).
 
-    Raises WeightsUnavailableError when the file is missing or the download
-    fails (for example offline), with what to do about it.
+    Raises WeightsUnavailableError when the file is missing or the download fails (offline), saying what to do.
     """
     import h5py
-
     done = [0]
 
     def read(file, layer_name: str, index: int, shape: tuple[int, ...]) -> np.ndarray:
@@ -245,10 +242,7 @@ def _read_legacy_weights(file, layer_name: str, index: int, shape: tuple[int, ..
 
 
 def weights_on_disk() -> str | None:
-    """The weights file named by ``VGG16_WEIGHTS``, else Keras' cached copy when it exists; None when neither is.
-
-    ``VGG16_WEIGHTS`` is returned as set, even if no file is there: loading it then says so.
-    """
+    """``VGG16_WEIGHTS`` as set (loading says if no file is there), else Keras' cached copy if there, else None."""
     cached = downloads.keras_cache("models") / WEIGHTS_FILE_NAME
     return os.environ.get(WEIGHTS_ENV_VAR) or (str(cached) if cached.is_file() else None)
 
@@ -260,9 +254,9 @@ def weights_file(progress: downloads.Progress | None = None) -> str:
     """
     if (on_disk := weights_on_disk()) is not None:
         return on_disk
-    cached = downloads.keras_cache("models") / WEIGHTS_FILE_NAME
     try:
-        return str(downloads.download(WEIGHTS_URL, cached, progress, WEIGHTS_FILE_HASH))
+        return str(downloads.download(WEIGHTS_URL, downloads.keras_cache("models") / WEIGHTS_FILE_NAME, progress,
+                                      WEIGHTS_FILE_HASH))
     except (OSError, ValueError) as error:  # no network, a proxy, a full disk, a damaged file
         raise WeightsUnavailableError(
             f"The VGG16 ImageNet weights (about 528 MB) could not be downloaded: {downloads.download_problem(error)}. "

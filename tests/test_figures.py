@@ -111,23 +111,6 @@ def test_a_large_map_is_sampled_to_the_display_size_with_true_coordinates():
     assert (trace.x0, trace.dx, trace.y0, trace.dy) == (0, step, 0, step)
 
 
-def test_kernel_picture_uses_the_signed_palette_of_every_map():
-    picture = figures.kernel_picture(np.array([[-2.0, 0.0, 2.0]]), side=3)
-    assert picture.shape == (3, 3, 3) and picture.dtype == np.uint8
-    assert picture[0, 0].tolist() == [0x1F, 0x4E, 0x9C]  # the most negative: the palette's blue
-    assert picture[0, 1].tolist() == [0x80, 0x80, 0x80]  # zero: mid-grey
-    assert picture[0, 2].tolist() == [0xB2, 0x18, 0x2B]  # the most positive: the palette's red
-
-
-def test_heatmap_overlay_at_opacity_zero_is_the_photo_and_at_one_the_heat_map():
-    photo = np.full((8, 6, 3), 100, np.uint8)
-    heatmap = np.zeros((2, 2), np.float32)
-    assert figures.heatmap_overlay(photo, heatmap, 0.0).tolist() == photo.tolist()
-    jet_of_zero = [0, 0, 128]  # OpenCV's JET colour map at 0, as RGB
-    assert figures.heatmap_overlay(photo, heatmap, 1.0)[3, 3].tolist() == jet_of_zero
-    assert figures.heatmap_overlay(photo[..., 0], heatmap).shape == (8, 6, 3)  # grayscale photos too
-
-
 def test_probability_bars_put_the_first_label_on_top_in_percent():
     figure = figures.probability_bars(["cat", "dog"], np.array([0.9, 0.1]), show_values=True)
     bars = figure.data[0]

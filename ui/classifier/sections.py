@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import explain, vgg16
-from ui import figures
+from ui import figures, pictures
 from ui.classifier import state_keys as keys
 from ui.probability_list import probability_list
 from ui.shared_vgg16 import load_classifier
@@ -95,7 +95,7 @@ def grad_cam_section(answer: Answer, key: str) -> None:
     opacity = st.slider("Heatmap opacity", 0.0, 1.0, 0.5, 0.05, key=keys.cam_opacity(key),
                         help="0 shows only the photo VGG16 saw, 1 only the heatmap.")
     heatmap = grad_cam(answer.batch, rows[choice].class_id)
-    overlay = figures.heatmap_overlay(vgg16.deprocess(answer.batch), heatmap, opacity)
+    overlay = pictures.heatmap_overlay(vgg16.deprocess(answer.batch), heatmap, opacity)
     # Twice VGG16's 224 pixels on a wide screen; a column so that a phone's narrow screen shrinks it.
     picture, _ = st.columns([3, 2])
     picture.image(overlay, caption=f"Red: strongest evidence for “{rows[choice].label.split(',')[0]}”",

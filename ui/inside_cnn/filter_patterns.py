@@ -7,7 +7,7 @@ import streamlit as st
 
 from cnn_core import explain, images
 from cnn_core.inside import LayerTrace
-from ui import figures
+from ui import pictures
 from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.model_choice import ChosenModel
 from ui.shipped_models import shipped_model
@@ -64,9 +64,9 @@ def filter_patterns_section(chosen: ChosenModel, traced: list[LayerTrace]) -> No
             flat = float(pattern.std()) < 1e-3  # the ascent never moved: no answer from a grey start
             caption = (f"Filter {index}: no answer to grey, so no direction to climb (a filter that stays at 0 "
                        "here)" if flat else f"Filter {index}: the pattern")
-            st.image(figures.enlarged(picture, 112), caption=caption, width=112)
+            st.image(pictures.enlarged(picture, 112), caption=caption, width=112)
             if kernel.shape[2] == 1:
-                st.image(figures.kernel_picture(kernel[..., 0, index], 112), width=112,
+                st.image(pictures.kernel_picture(kernel[..., 0, index], 112), width=112,
                          caption=f"Its {kernel.shape[0]} × {kernel.shape[1]} weights (blue −, red +)")
     if kernel.shape[2] > 1:
         st.caption(f"The weights of {layer_name}'s filters span {kernel.shape[2]} input channels each, so they are "

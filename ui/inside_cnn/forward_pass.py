@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core.inside import LayerTrace
-from ui import clickable_maps, figures
+from ui import clickable_maps, pictures
 from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.input_choice import ChosenInput
 from ui.inside_cnn.model_choice import ChosenModel
@@ -55,7 +55,7 @@ def forward_pass_section(chosen: ChosenModel, chosen_input: ChosenInput, traced:
     """Each layer in turn; the one called ``layer_name`` gets the index controls and ``explain`` under its picture."""
     shape = (28, 28, 1)
     st.markdown("**Input** → **28 × 28 × 1**: grey values from 0 (black) to 1 (white)")
-    st.image(figures.enlarged(chosen_input.picture, 168), width=168)
+    st.image(pictures.enlarged(chosen_input.picture, 168), width=168)
     for step in traced:
         layer = chosen.model.get_layer(step.name)
         st.markdown(f"`{step.name}` · {step.kind}: {describe_layer(layer, step, shape)}")

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import datasets, own_photos, pretrained
-from ui import figures, image_picker
+from ui import image_picker, pictures
 from ui.drawing_canvas import drawing_canvas
 from ui.inside_cnn import state_keys as keys
 from ui.inside_cnn.model_choice import ChosenModel
@@ -43,7 +43,7 @@ def choose_input(link: UrlSettings, chosen: ChosenModel) -> ChosenInput | None:
                       **link.choice("input", keys.INPUT, tokens, "test").as_index(tokens),
                       help="A test picture the model never trained on, a photo of your own, or a drawing made "
                            "with the mouse or a finger.")
-    pictures, labels = pretrained.held_out_sample(chosen.dataset)
+    test_pictures, labels = pretrained.held_out_sample(chosen.dataset)
     if source == "test":
         columns = st.columns([3, 2], vertical_alignment="bottom")
         index = columns[0].number_input(
@@ -52,7 +52,7 @@ def choose_input(link: UrlSettings, chosen: ChosenModel) -> ChosenInput | None:
             help=f"One of {len(labels)} test pictures shipped with the app, which no shipped model trained on.")
         columns[1].button("A random one", on_click=_random_picture, args=(len(labels),),
                           icon=":material/casino:")
-        chosen_input = ChosenInput(pictures[index], f"test picture {index}", int(labels[index]))
+        chosen_input = ChosenInput(test_pictures[index], f"test picture {index}", int(labels[index]))
     elif source == "photo":
         picked = image_picker.pick_image("inside", samples=image_picker.TRAINER_SAMPLES[chosen.dataset])
         if picked is None:
@@ -71,6 +71,6 @@ def choose_input(link: UrlSettings, chosen: ChosenModel) -> ChosenInput | None:
         strokes = f"{drawing.strokes} stroke" + ("s" if drawing.strokes > 1 else "")
         chosen_input = ChosenInput(own_photos.photo_to_sample(drawing.pixels), f"your drawing after {strokes}")
     true = "" if chosen_input.true_class is None else f" · true class: {chosen.class_names[chosen_input.true_class]}"
-    st.image(figures.enlarged(chosen_input.picture, 140), width=140, caption=f"What the model receives: 28 × 28 grey "
+    st.image(pictures.enlarged(chosen_input.picture, 140), width=140, caption=f"What the model receives: 28 × 28 grey "
              f"values · {chosen_input.description}{true}")
     return chosen_input

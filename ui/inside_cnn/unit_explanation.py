@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core.unit_arithmetic import UnitExplanation
-from ui import figures
+from ui import figures, pictures
 from ui.inside_cnn import state_keys as keys
 
 
@@ -50,7 +50,7 @@ def explanation_section(explanation: UnitExplanation, before: Before, class_name
      }.get(explanation.kind, _elementwise)(explanation, before, class_names)
     if explanation.receptive_field is not None:
         (top, bottom), (left, right) = explanation.receptive_field
-        st.image(figures.outlined(picture, (top, bottom), (left, right)), width=168)
+        st.image(pictures.outlined(picture, (top, bottom), (left, right)), width=168)
         st.caption(f"It depends on the input pixels of rows {top} to {bottom} and columns {left} to {right}: a "
                    f"{bottom - top + 1} × {right - left + 1} patch (its receptive field), outlined above.")
 

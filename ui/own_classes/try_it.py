@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import explain, transfer, vgg16
-from ui import figures, image_picker
+from ui import figures, image_picker, pictures
 from ui.own_classes import state_keys as keys
 from ui.own_classes.photo_classes import OwnClasses, TrainedHead
 from ui.text import plain, plotly_text
@@ -55,5 +55,5 @@ def _grad_cam(trained: TrainedHead, classifier: vgg16.Classifier, pixels: np.nda
     with classifier.lock:
         heatmap = explain.grad_cam(trained.full_model(classifier), batch, chosen, layer_name="block5_conv3")
     picture, _ = st.columns([3, 2])
-    picture.image(figures.heatmap_overlay(vgg16.deprocess(batch), heatmap, opacity), width="stretch",
+    picture.image(pictures.heatmap_overlay(vgg16.deprocess(batch), heatmap, opacity), width="stretch",
                   caption=f"Red: the strongest evidence for “{plain(names[chosen])}”")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from cnn_core import explain
 from cnn_core.training_data import PreparedData
-from ui import figures
+from ui import figures, pictures
 from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained, evaluation_of
 
@@ -20,7 +20,7 @@ def inside_section(trained: Trained, data: PreparedData) -> None:
     predicted = int(evaluation.predictions[index])
     columns = st.columns([1, 2])
     with columns[0]:
-        st.image(figures.enlarged(data.test_images[index], 168), caption=f"True: {names[data.test_labels[index]]}. "
+        st.image(pictures.enlarged(data.test_images[index], 168), caption=f"True: {names[data.test_labels[index]]}. "
                  f"Model: {names[predicted]} ({100 * evaluation.probabilities[index, predicted]:.1f} %)")
     with columns[1]:
         explained = st.selectbox("Grad-CAM for the class", range(len(names)), index=predicted,
@@ -30,7 +30,7 @@ def inside_section(trained: Trained, data: PreparedData) -> None:
                                       "conv layer's maps weighted by their gradients.")
         try:
             heatmap = explain.grad_cam(trained.model, batch, explained)
-            st.image(figures.heatmap_overlay(figures.enlarged(data.test_images[index], 168), heatmap), width=168,
+            st.image(pictures.heatmap_overlay(pictures.enlarged(data.test_images[index], 168), heatmap), width=168,
                      caption=f"Grad-CAM: red is where the evidence for “{names[explained]}” lies")
         except ValueError as error:
             st.info(f"No Grad-CAM for this model: {error}")

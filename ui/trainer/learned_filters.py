@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import kernels
-from ui import figures
+from ui import pictures
 from ui.trainer.session import Trained
 
 #: Each kernel's width on screen in CSS pixels: two learned-and-preset pairs fit a 390 px phone.
@@ -28,9 +28,9 @@ def filters_section(trained: Trained) -> None:
         learned = weights[:, :, 0, index]
         match = kernels.kernel_match(learned)
         pair = grid.container(horizontal=True, gap="small", width="content")
-        pair.image(figures.kernel_picture(learned), caption=f"learned #{index + 1}", width=KERNEL_WIDTH)
+        pair.image(pictures.kernel_picture(learned), caption=f"learned #{index + 1}", width=KERNEL_WIDTH)
         if match is None:
             pair.caption("no close match", width=KERNEL_WIDTH)
         else:
-            pair.image(figures.kernel_picture(match.kernel), caption=f"≈ {match.label} ({match.similarity:+.2f})",
+            pair.image(pictures.kernel_picture(match.kernel), caption=f"≈ {match.label} ({match.similarity:+.2f})",
                        width=KERNEL_WIDTH)

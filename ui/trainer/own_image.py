@@ -7,7 +7,7 @@ import streamlit as st
 
 from cnn_core import datasets, familiarity, own_photos
 from cnn_core.training_data import PreparedData
-from ui import figures
+from ui import figures, pictures
 from ui.image_picker import PickedImage
 from ui.text import plain
 from ui.trainer import state_keys as keys
@@ -38,7 +38,7 @@ def own_image_section(trained: Trained, data: PreparedData, picked: PickedImage)
     names = list(trained.class_names)
     columns = st.columns([1, 1, 2])
     columns[0].image(picked.pixels, caption=plain(picked.name), width="stretch")
-    columns[1].image(figures.enlarged(sample, 168), caption="What the model receives: 28 × 28, light item on black, "
+    columns[1].image(pictures.enlarged(sample, 168), caption="What the model receives: 28 × 28, light item on black, "
                      "centred", width="stretch")
     best = int(probabilities.argmax())
     with columns[2]:

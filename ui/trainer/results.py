@@ -7,7 +7,7 @@ import streamlit as st
 
 from cnn_core.evaluation import Evaluation, class_report, mistakes
 from cnn_core.training_data import PreparedData
-from ui import figures
+from ui import pictures
 from ui.confusion_matrix import confusion_figure
 from ui.picture_grid import picture_grid
 from ui.shipped_models import seen_pictures_note
@@ -97,4 +97,4 @@ def _gallery(evaluation: Evaluation, data: PreparedData, names: list[str], true_
     predictions = evaluation.predictions
     captions = [f"#{index}: {names[evaluation.labels[index]]} → {names[predictions[index]]} "
                 f"({100 * evaluation.probabilities[index, predictions[index]]:.0f}\u00a0%)" for index in shown]
-    picture_grid([figures.enlarged(data.test_images[index]) for index in shown], captions)
+    picture_grid([pictures.enlarged(data.test_images[index]) for index in shown], captions)
