@@ -7,7 +7,8 @@
 import streamlit as st
 
 from cnn_core import conv_block, images, tensorflow_logs
-from ui import figures, image_picker, server_start, streamlit_adjustments
+from ui import image_picker, server_start, streamlit_adjustments
+from ui.map_view import map_view
 
 PLAYGROUND = st.Page("pages/filter_playground.py", title="Filter Playground", icon=":material/blur_on:",
                      url_path="filter_playground")
@@ -48,7 +49,7 @@ def home() -> None:
         with column:
             height, width = stage.shape
             st.markdown(f"**{title}**  \n{height} × {width}")
-            st.plotly_chart(figures.feature_map_figure(stage, height=260), key=f"home_{title[:2]}")
+            map_view(stage, f"home_{title[:2]}", height=260)
     st.subheader("Try it yourself")
     st.page_link(PLAYGROUND, label="Filter Playground: the convolutional part", icon=":material/blur_on:")
     st.markdown("Apply blur, edge and custom kernels to a photo; change the stride, padding and pooling and see "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import socket
@@ -13,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -243,3 +245,18 @@ def write_dataset(folder: Path, count: int = 120, gzipped: bool = True, seed: in
     suffix = ".gz" if gzipped else ""
     for stem, array in zip(datasets.IDX_FILES, (x_train, y_train, x_test, y_test)):
         datasets.write_idx(folder / f"{stem}{suffix}", array)
+
+
+def sent_maps(app) -> list[dict]:
+    """Each map_view of an AppTest page: its arguments, with the PNG decoded and the values as an array."""
+    maps = []
+    for element in app.get("component_instance"):
+        if element.proto.component_name != "ui.map_view.map_view":
+            continue
+        arguments = json.loads(element.proto.json_args)
+        sent = {special.key: special.bytes for special in element.proto.special_args}
+        kind = {"u1": np.uint8, "i2": np.int16, "f4": np.float32}[arguments["value_type"]]
+        arguments["values"] = np.frombuffer(sent["values"], kind).reshape(arguments["shape"])
+        arguments["pixels"] = cv2.imdecode(np.frombuffer(sent["png"], np.uint8), cv2.IMREAD_UNCHANGED)
+        maps.append(arguments)
+    return maps

@@ -15,6 +15,9 @@ from cnn_core import recipes
 SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
 #: The Trainer's live status while a training runs (ui/live_training.show_status).
 LIVE_STATUS = "examples per second"
+#: True once a map of ``shape`` ("rows,columns") is on screen (ui/map_view writes it on its frame's body then).
+MAP_SHOWN = """shape => [...document.querySelectorAll('iframe')].some((frame) => frame.contentDocument
+    && frame.contentDocument.body && frame.contentDocument.body.dataset.mapShape === shape)"""
 #: The VGG16 page's timing line, shown under a photo's top 5 once it is classified.
 VGG16_ANSWERED = re.compile(r"Preprocessing \d+ ms, prediction \d+ ms")
 

@@ -8,6 +8,7 @@ from cnn_core import conv, images, kernels
 from tests.conftest import png_bytes
 from tests.drive import (
     LIVE_STATUS,
+    MAP_SHOWN,
     VGG16_ANSWERED,
     assert_no_exception,
     inspect_shipped_model,
@@ -21,6 +22,8 @@ from tests.drive import (
 from ui import image_picker
 
 pytestmark = pytest.mark.browser
+#: The shape of the Playground's first feature map: the cat, through a 3 × 3 kernel.
+CAT_MAP_ROWS, CAT_MAP_COLUMNS = 298, 449
 
 
 def test_home_page_renders_and_links_to_the_playground(page, server_url):
@@ -57,17 +60,18 @@ def test_hovering_the_feature_map_reads_the_value_of_the_pixel_under_the_pointer
     row, col, value = _hovered_value(page, (0.3, 0.6))
     photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
     assert value == pytest.approx(conv.conv2d(photo, kernels.make_kernel("sobel_x", 3))[row, col], rel=1e-3)
-    assert (row, col) == pytest.approx((0.6 * 298, 0.3 * 449), abs=3)
+    assert (row, col) == pytest.approx((0.6 * CAT_MAP_ROWS, 0.3 * CAT_MAP_COLUMNS), abs=3)
 
 
 def _hovered_value(page, at: tuple[float, float]) -> tuple[int, int, float]:
-    """(row, column, value) the feature map's hover box reads at ``at`` (fractions of its width and height)."""
-    feature_map_plot = page.locator(".js-plotly-plot").nth(1)  # the input photo comes first
-    picture = feature_map_plot.locator(".imagelayer image").bounding_box()
+    """(row, column, value) the feature map reads under the pointer at ``at`` (fractions of its width and height)."""
+    page.wait_for_function(MAP_SHOWN, arg=f"{CAT_MAP_ROWS},{CAT_MAP_COLUMNS}", polling="raf")
+    feature_map = page.frame_locator("iframe[title='ui.map_view.map_view']").nth(1)  # the input photo comes first
+    picture = feature_map.locator("img").bounding_box()
     page.mouse.move(picture["x"] + at[0] * picture["width"], picture["y"] + at[1] * picture["height"])
-    hover = feature_map_plot.locator(".hoverlayer .hovertext")
-    hover.wait_for()
-    row, col, value = re.fullmatch(r"row (\d+), column (\d+)value (\S+)", hover.text_content()).groups()
+    reading = feature_map.locator("#reading")
+    reading.filter(has_text="value").wait_for()
+    row, col, value = re.fullmatch(r"row (\d+), column (\d+): value (\S+)", reading.inner_text()).groups()
     return int(row), int(col), float(value.replace("−", "-"))
 
 

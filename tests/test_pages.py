@@ -1,9 +1,11 @@
 """The home page and the Filter Playground under Streamlit's AppTest."""
 
+import numpy as np
 import pytest
 
-from cnn_core import conv
-from tests.conftest import ROOT, png_bytes
+from cnn_core import conv, images, kernels
+from tests.conftest import ROOT, png_bytes, sent_maps
+from ui import image_picker
 
 PLAYGROUND = "pages/filter_playground.py"
 CAT_HEIGHT, CAT_WIDTH = 300, 451  # assets/samples/cat.jpg, the default sample
@@ -51,6 +53,14 @@ def test_playground_opens_on_the_cat_with_a_sobel_feature_map(playground):
     assert not playground.exception
     assert _shapes(playground) == {"Input": _expected(CAT_HEIGHT, CAT_WIDTH),
                                    "Feature map": _expected(CAT_HEIGHT - 2, CAT_WIDTH - 2)}
+
+
+def test_the_pointer_reads_the_photos_grey_levels_and_the_sobel_maps_true_values(playground):
+    photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
+    shown_photo, shown_map = sent_maps(playground)
+    np.testing.assert_array_equal(shown_photo["values"], photo)
+    np.testing.assert_allclose(shown_map["values"], conv.conv2d(photo, kernels.make_kernel("sobel_x", 3)), atol=1e-3)
+    assert shown_map["map_shape"] == [CAT_HEIGHT - 2, CAT_WIDTH - 2] and shown_map["step"] == 1
 
 
 @pytest.mark.parametrize("stride", [2, 3, 5, 8])

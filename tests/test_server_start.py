@@ -12,7 +12,7 @@ from ui import process_cache, server_settings, server_start, shared_vgg16
 def test_the_pages_project_modules_are_all_imported_at_start_up():
     imported = server_start.page_imports()
     assert {"ui.inside_cnn.forward_pass", "ui.trainer.live_training", "ui.classifier.sections", "cnn_core.images",
-            "ui.figures"} <= set(imported)
+            "ui.map_view"} <= set(imported)
     assert all(name.split(".")[0] in ("ui", "cnn_core") for name in imported)  # no Streamlit, no TensorFlow
 
 

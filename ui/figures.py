@@ -1,7 +1,7 @@
-"""The pages' Plotly figures (images, feature maps, grids, training curves, probabilities) and their colours.
+"""The pages' Plotly figures (grids, training curves, probabilities) and the colour scales every picture uses.
 
-No Streamlit here: every function takes arrays and returns a ``go.Figure``, a table or the pixels of the colour
-scale, so the figures can be tested and reused by any page. Pictures shown with ``st.image`` are in
+No Streamlit here: every function takes arrays and returns a ``go.Figure``, a table or the pixels of a colour
+scale, so the figures can be tested and reused by any page. Photos, feature maps and other pictures are in
 :mod:`ui.pictures`.
 """
 
@@ -17,8 +17,6 @@ from plotly.subplots import make_subplots
 from cnn_core import curves, images
 from cnn_core.training_progress import Snapshot
 
-#: Larger maps are shown by sampling every n-th pixel; hover keeps true coordinates.
-DISPLAY_MAX_SIDE = 480
 #: Signed values: blue below zero, mid-grey at zero, red above.
 DIVERGING = [[0.0, "#1f4e9c"], [0.5, "#808080"], [1.0, "#b2182b"]]
 #: Non-negative values: black at zero, white at the top of the range.
@@ -26,73 +24,6 @@ GREY = [[0.0, "#000000"], [1.0, "#ffffff"]]
 GRID_HIGHLIGHT = "#f5a623"
 #: Batch points drawn on a training curve at most (older batches are thinned out).
 MAX_CURVE_POINTS = 300
-
-
-def feature_map_figure(feature_map: np.ndarray, height: int = 340, show_scale: bool = True,
-                       photo_range: bool = True) -> go.Figure:
-    """A photo or feature map, drawn as a PNG, with its true values on hover.
-
-    The browser decodes a PNG natively, where a Plotly heatmap colours every
-    cell in JavaScript and encodes the result again on each redraw. With
-    heatmaps, a Filter Playground slider move on a 1024 × 1024 photo took
-    p50 160 to 175 ms; with PNGs 142 to 147 ms (``bench/bench_browser.py``).
-    The hover values travel as :func:`hover_values` makes them.
-
-    Parameters
-    ----------
-    feature_map : ndarray of shape (H, W) or (H, W, 3)
-        Grayscale maps are drawn grey for non-negative values, or on the
-        diverging scale with zero at mid-grey when any value is negative.
-        Three-channel maps are a colour picture: a uint8 photo as it is, other
-        maps scaled as :func:`cnn_core.images.to_display` does.
-    show_scale : bool
-        Draw the colour bar beside a grayscale map.
-    photo_range : bool
-        Grey scale from 0 to at least 255, like a photo; False stretches it to
-        the map's own largest value.
-    """
-    step = max(1, int(np.ceil(max(feature_map.shape[:2]) / DISPLAY_MAX_SIDE)))
-    sampled = np.asarray(feature_map)[::step, ::step]
-    placement = dict(x0=0, dx=step, y0=0, dy=step)  # each drawn pixel at its true row and column
-    traces = []
-    if sampled.ndim == 2:
-        scale = colour_scale(sampled, photo=photo_range)
-        # A grey scale is one channel: a third of the PNG to encode and send, and no colour interpolation.
-        pixels = grey_levels(sampled, scale) if scale["colorscale"] is GREY else colour_pixels(sampled, scale)
-        traces.append(go.Image(source=png_uri(pixels), customdata=hover_values(sampled),
-                               hovertemplate="row %{y}, column %{x}<br>value %{customdata:.4~g}<extra></extra>",
-                               **placement))
-        if show_scale:
-            traces.append(colour_bar(scale))
-    elif sampled.dtype == np.uint8:  # a photo: hover reads the drawn pixels, which are its true values
-        traces.append(go.Image(source=png_uri(sampled), **placement, hovertemplate=(
-            "row %{y}, column %{x}<br>R %{z[0]}, G %{z[1]}, B %{z[2]}<extra></extra>")))
-    else:  # a three-channel feature map: drawn scaled, its true values on hover
-        traces.append(go.Image(source=png_uri(images.to_display(sampled)), customdata=sampled.astype(np.float32),
-                               **placement, hovertemplate=(
-                                   "row %{y}, column %{x}<br>R %{customdata[0]:.4~g}, G %{customdata[1]:.4~g}, "
-                                   "B %{customdata[2]:.4~g}<extra></extra>")))
-    # One constructor call: three update_* calls afterwards cost as much again on every slider move.
-    return go.Figure(traces, layout=dict(
-        yaxis=dict(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, zeroline=False),
-        xaxis=dict(constrain="domain", showgrid=False, zeroline=False), height=height, showlegend=False,
-        margin=dict(l=0, r=0, t=10, b=0)))
-
-
-def hover_values(values: np.ndarray) -> np.ndarray:
-    """``values`` in the smallest type that holds them exactly, for a chart's hover: what the browser receives.
-
-    A photo's grey levels fit in uint8 and an integer kernel's map of them in int16: a quarter and half the
-    bytes of float32, which every other map keeps. The hover then reads the same numbers.
-    """
-    values = np.asarray(values)
-    for kind in (np.uint8, np.int16):
-        limits = np.iinfo(kind)
-        if values.size and np.all(np.isfinite(values)) and values.min() >= limits.min and values.max() <= limits.max:
-            compact = values.astype(kind)
-            if np.array_equal(compact, values):
-                return compact
-    return values.astype(np.float32)
 
 
 def colour_pixels(values: np.ndarray, scale: dict) -> np.ndarray:
@@ -127,13 +58,6 @@ def grey_levels(values: np.ndarray, scale: dict) -> np.ndarray:
 
 def png_uri(pixels: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(images.encode_png(pixels)).decode("ascii")
-
-
-def colour_bar(scale: dict) -> go.Scatter:
-    """A trace with no points that draws the colour bar of ``scale`` (an image trace has none)."""
-    return go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", marker=dict(
-        colorscale=scale["colorscale"], cmin=scale["zmin"], cmax=scale["zmax"], color=[scale["zmin"]],
-        showscale=True, colorbar=dict(thickness=12)))
 
 
 def grid_figure(values: np.ndarray, highlight: tuple[int, int, int, int] | None = None,

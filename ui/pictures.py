@@ -1,13 +1,76 @@
-"""The uint8 pictures the pages show with ``st.image``: small samples enlarged and outlined, kernels on the
-signed colour scale of :mod:`ui.figures`, and Grad-CAM heat maps over photos. No Streamlit here."""
+"""The uint8 pictures the pages show: photos and feature maps with the values a pointer reads
+(:mod:`ui.map_view` draws them), small samples enlarged and outlined, kernels on the signed colour scale of
+:mod:`ui.figures`, and Grad-CAM heat maps over photos. No Streamlit here."""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from cnn_core import images
-from ui.figures import DIVERGING, GRID_HIGHLIGHT, colour_pixels
+from ui.figures import DIVERGING, GREY, GRID_HIGHLIGHT, colour_pixels, colour_scale, grey_levels
+
+#: Larger maps are drawn by sampling every n-th row and column; the pointer still reads true coordinates.
+DISPLAY_MAX_SIDE = 480
+
+
+@dataclass(frozen=True)
+class MapPicture:
+    """A photo or feature map as drawn: its pixels, the true values of the drawn cells, and its colour scale.
+
+    Attributes
+    ----------
+    pixels : ndarray of uint8, shape (h, w) for a grey picture or (h, w, 3)
+    values : ndarray of shape (h, w) or (h, w, 3), in the type :func:`hover_values` chooses
+        The map's own numbers at the drawn cells: cell (i, j) is the map's row ``i * step``, column ``j * step``.
+    step : int
+        Every ``step``-th row and column of the map is drawn, so that no side exceeds :data:`DISPLAY_MAX_SIDE`.
+    scale : dict or None
+        The colour scale of a one-channel map (:func:`ui.figures.colour_scale`); None for a colour picture.
+    """
+
+    pixels: np.ndarray
+    values: np.ndarray
+    step: int
+    scale: dict | None
+
+
+def map_picture(feature_map: np.ndarray, photo_range: bool = True) -> MapPicture:
+    """What the browser draws of ``feature_map`` (H, W) or (H, W, 3), and what the pointer reads on it.
+
+    One-channel maps are grey for non-negative values (from 0 to at least 255 with ``photo_range``, as for a
+    photo; else stretched to the map's largest value), or on the diverging scale with zero at mid-grey when
+    any value is negative. Three channels are a colour picture: a uint8 photo as it is, other maps scaled as
+    :func:`cnn_core.images.to_display` does.
+    """
+    step = max(1, math.ceil(max(feature_map.shape[:2]) / DISPLAY_MAX_SIDE))
+    sampled = np.asarray(feature_map)[::step, ::step]
+    if sampled.ndim == 2:
+        scale = colour_scale(sampled, photo=photo_range)
+        # A grey scale is one channel: a third of the PNG to encode and send, and no colour interpolation.
+        pixels = grey_levels(sampled, scale) if scale["colorscale"] is GREY else colour_pixels(sampled, scale)
+        return MapPicture(pixels, hover_values(sampled), step, scale)
+    pixels = sampled if sampled.dtype == np.uint8 else images.to_display(sampled)
+    return MapPicture(pixels, hover_values(sampled), step, None)
+
+
+def hover_values(values: np.ndarray) -> np.ndarray:
+    """``values`` in the smallest type that holds them exactly, for the pointer to read: what the browser receives.
+
+    A photo's grey levels fit in uint8 and an integer kernel's map of them in int16: a quarter and half the
+    bytes of float32, which every other map keeps.
+    """
+    values = np.asarray(values)
+    for kind in (np.uint8, np.int16):
+        limits = np.iinfo(kind)
+        if values.size and np.all(np.isfinite(values)) and values.min() >= limits.min and values.max() <= limits.max:
+            compact = values.astype(kind)
+            if np.array_equal(compact, values):
+                return compact
+    return values.astype(np.float32)
 
 
 def enlarged(image: np.ndarray, side: int = 112) -> np.ndarray:

@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import explain, vgg16
-from ui import figures, pictures
+from ui import pictures
 from ui.classifier import state_keys as keys
+from ui.map_view import map_view
 from ui.probability_list import probability_list
 from ui.shared_vgg16 import load_classifier
 from ui.text import plain
@@ -114,8 +115,7 @@ def preprocessing_section(pixels: np.ndarray, answer: Answer, mode: str) -> None
     for column, (index, name) in zip(st.columns(3), enumerate("BGR")):
         with column:
             st.markdown(f"**{name}** channel")
-            st.plotly_chart(figures.feature_map_figure(answer.batch[0, :, :, index], height=220, show_scale=False),
-                            key=keys.channel(name))
+            map_view(answer.batch[0, :, :, index], keys.channel(name), height=220, show_scale=False)
 
 
 def feature_maps_section(answer: Answer) -> None:
@@ -126,7 +126,7 @@ def feature_maps_section(answer: Answer) -> None:
     (height, width, channels), mosaic = feature_mosaic(answer.batch, layer_name)
     st.markdown(f"**{layer_name}** outputs {height} × {width} × {channels}: {channels} feature maps of "
                 f"{height} × {width}. The first {min(FEATURE_CHANNELS_SHOWN, channels)}:")
-    st.plotly_chart(figures.feature_map_figure(mosaic, height=520, photo_range=False), key=keys.FEATURE_MOSAIC)
+    map_view(mosaic, keys.FEATURE_MOSAIC, height=520, photo_range=False)
     st.page_link("pages/filter_playground.py", label="The first layer's 3×3 filters do what the Filter Playground's "
                  "kernels do: try them there", icon=":material/blur_on:")
 

@@ -9,10 +9,15 @@ import streamlit as st
 from cnn_core import conv, conv_block, image_quality, images, kernels
 from cnn_core.conv_block import Filter
 from ui import figures
+from ui.map_view import map_view
 from ui.playground import state_keys as keys
 from ui.playground.controls import KERNEL_LABELS, LayerSettings
+from ui.process_cache import ProcessCache
 
 NOISE_LAB_SIZES = (3, 5, 7, 9, 11, 15)
+#: The kernels' grids lately drawn, by their numbers: building a Plotly figure took a quarter of the server's
+#: time for a slider move, and the kernel rarely changes with it.
+_KERNEL_GRIDS = ProcessCache(max_entries=64)
 
 
 def shape_text(array: np.ndarray) -> str:
@@ -29,22 +34,24 @@ def feature_map_section(image: np.ndarray, layer_filter: Filter, settings: Layer
     for column, (title, array) in zip(st.columns(len(stages)), stages):
         with column:
             st.markdown(f"**{title}**: {shape_text(array)}")
-            st.plotly_chart(figures.feature_map_figure(array), key=keys.map_chart(title))
+            map_view(array, keys.map_chart(title))
     _explain_colours(output.feature_map)
     _shape_arithmetic(image, layer_filter, settings, output)
     _downloads(output)
     with st.expander("The kernel's numbers"):
         if layer_filter.name == "sobel_magnitude":
             st.caption("Sobel x and its transpose, Sobel y; the map is sqrt(x² + y²) of their two outputs.")
-        st.plotly_chart(figures.grid_figure(layer_filter.kernel, decimals=3), key=keys.KERNEL_GRID)
+        kernel = layer_filter.kernel
+        grid = _KERNEL_GRIDS.get((kernel.tobytes(), kernel.shape), lambda: figures.grid_figure(kernel, decimals=3))
+        st.plotly_chart(grid, key=keys.KERNEL_GRID)
 
 
 def _explain_colours(feature_map: np.ndarray) -> None:
     if feature_map.min() < 0:
         st.caption("This map has negative values: blue is negative, mid-grey is zero, red is positive. "
-                   "Hover over any picture to read the exact value.")
+                   "Point at any picture, or touch it on a phone, to read the exact value under it.")
     else:
-        st.caption("Hover over any picture to read the exact value of a pixel.")
+        st.caption("Point at any picture, or touch it on a phone, to read the exact value of a pixel.")
 
 
 def _shape_arithmetic(image: np.ndarray, layer_filter: Filter, settings: LayerSettings,
@@ -103,7 +110,7 @@ def compare_section(image: np.ndarray, first: Filter, settings: LayerSettings) -
             output = settings.run(image, layer_filter)
             final = output.pooled if output.pooled is not None else output.feature_map
             st.markdown(f"**{KERNEL_LABELS[layer_filter.name]}**: {shape_text(final)}")
-            st.plotly_chart(figures.feature_map_figure(final), key=keys.compare_chart(index))
+            map_view(final, keys.compare_chart(index))
 
 
 def noise_lab_section(clean: np.ndarray, noisy: np.ndarray, settings: LayerSettings) -> None:
@@ -126,8 +133,7 @@ def noise_lab_section(clean: np.ndarray, noisy: np.ndarray, settings: LayerSetti
     for column, (title, picture) in zip(st.columns(4), results):
         with column:
             st.markdown(f"**{title}**")
-            st.plotly_chart(figures.feature_map_figure(picture, height=220, show_scale=False),
-                            key=keys.noise_lab_chart(title))
+            map_view(picture, keys.noise_lab_chart(title), height=220, show_scale=False)
             if title in scores:
                 peak_snr, edges_kept = scores[title]
                 st.metric("PSNR vs clean", "identical" if np.isinf(peak_snr) else f"{peak_snr:.2f} dB",

@@ -6,7 +6,8 @@ import streamlit as st
 
 from cnn_core import explain
 from cnn_core.training_data import PreparedData
-from ui import figures, pictures
+from ui import pictures
+from ui.map_view import map_view
 from ui.trainer import state_keys as keys
 from ui.trainer.session import Trained, evaluation_of
 
@@ -41,5 +42,4 @@ def inside_section(trained: Trained, data: PreparedData) -> None:
             height, width, channels = maps.shape
             st.markdown(f"`{layer.name}` ({type(layer).__name__}): {height} × {width} × {channels}")
             mosaic = explain.tile_channels(maps, 16, columns=8)
-            st.plotly_chart(figures.feature_map_figure(mosaic, height=max(120, 12 * mosaic.shape[0]),
-                                                       photo_range=False), key=keys.inside_layer(layer.name))
+            map_view(mosaic, keys.inside_layer(layer.name), height=max(120, 12 * mosaic.shape[0]), photo_range=False)
