@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import png_bytes
-from tests.drive import VGG16_ANSWERED, assert_no_exception, inspect_shipped_model, upload_files, wait_until_drawn
+from tests.drive import (
+    MAP_SHOWN,
+    VGG16_ANSWERED,
+    assert_no_exception,
+    inspect_shipped_model,
+    upload_files,
+    wait_until_drawn,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +105,15 @@ def test_the_vgg16_answers_for_several_photos_fit_a_phone_screen(phone, server_u
     assert phone.evaluate(OVERFLOWING) == []
     assert_no_exception(phone)
     _screenshot(phone, Path(os.environ.get("SCREENSHOT_DIR", tmp_path)) / "vgg16_classifier_photos-390px.png")
+
+
+def test_a_tap_on_the_feature_map_reads_the_value_under_the_finger(phone, server_url):
+    phone.goto(f"{server_url}/filter_playground")
+    phone.wait_for_function(MAP_SHOWN, arg="298,449", polling="raf")
+    feature_map = phone.frame_locator("iframe[title='ui.map_view.map_view']").nth(1)
+    feature_map.locator("img").tap(position={"x": 10, "y": 10})
+    feature_map.locator("#reading").filter(has_text="value").wait_for()
+    assert re.fullmatch(r"row \d+, column \d+: value \S+", feature_map.locator("#reading").inner_text())
 
 
 def test_the_trainers_results_fit_a_phone_screen(phone, server_url):
