@@ -7,8 +7,8 @@ runs it after the server has started and before it answers its first request: th
 first visitor, then find all of that done.
 
 On a shared server (see :mod:`ui.server_settings`) VGG16 is also loaded here. When its weights are on disk it is
-loaded before the server answers: the server then takes longer to become healthy (on 2 cores, 8.7 s from its
-start in ``bench/bench_classroom.py`` instead of 1.6 s), which a load balancer or a container's health check
+loaded before the server answers: the server then takes longer to become healthy (on 2 cores, 8.7 to 10.9 s from
+its start in ``bench/bench_classroom.py`` instead of 1.6 s), which a load balancer or a container's health check
 waits out, but no visitor shares the CPU with that load, which otherwise slowed every page for its whole length.
 When the weights must first be downloaded (half a gigabyte, for minutes), the download and the load run in a
 background thread instead, so that the other pages work meanwhile; the first visitor of the VGG16 page then
