@@ -79,6 +79,9 @@ def test_a_negative_fraction_typed_into_a_selected_kernel_cell_becomes_the_kerne
     page.goto(f"{server_url}/filter_playground?kernel=custom")
     page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
     settle(page)
+    page.wait_for_function(MAP_SHOWN, arg=f"{CAT_MAP_ROWS},{CAT_MAP_COLUMNS}", polling="raf")
+    largest = page.frame_locator("iframe[title='ui.map_view.map_view']").nth(1).locator("#high")
+    largest_before = largest.inner_text()  # the identity kernel's map: the photo, up to 255
     grid = page.locator("[data-testid='stDataFrame']").first  # the kernel's 3 × 3 grid
     grid.scroll_into_view_if_needed()
     editor = grid.bounding_box()
@@ -89,7 +92,7 @@ def test_a_negative_fraction_typed_into_a_selected_kernel_cell_becomes_the_kerne
     page.keyboard.type("-1/2", delay=100)  # a number cell took no fractions ("all 1/9 for a blur")
     page.keyboard.press("Enter")
     photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
-    settle(page)
+    largest.filter(has_not_text=largest_before).wait_for()  # the new kernel's map is drawn
     row, col, value = _hovered_value(page, (0.3, 0.6))
     assert value == pytest.approx(-0.5 * float(photo[row + 1, col + 1]), rel=1e-3)  # half the centre pixel, negated
     assert_no_exception(page)
