@@ -249,9 +249,11 @@ def write_dataset(folder: Path, count: int = 120, gzipped: bool = True, seed: in
 
 def sent_maps(app) -> list[dict]:
     """Each map_view of an AppTest page: its arguments, with the PNG decoded and the values as an array."""
+    from tests.drive import MAP_VIEW
+
     maps = []
     for element in app.get("component_instance"):
-        if element.proto.component_name != "ui.map_view.map_view":
+        if element.proto.component_name != MAP_VIEW:
             continue
         arguments = json.loads(element.proto.json_args)
         sent = {special.key: special.bytes for special in element.proto.special_args}

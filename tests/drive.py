@@ -15,6 +15,9 @@ from cnn_core import recipes
 SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
 #: The Trainer's live status while a training runs (ui/live_training.show_status).
 LIVE_STATUS = "examples per second"
+#: The component of ui/map_view, as Streamlit names it (its frames carry the name as their title).
+MAP_VIEW = "ui.map_view.map_view"
+MAP_VIEW_FRAME = f"iframe[title='{MAP_VIEW}']"
 #: True once a map of ``shape`` ("rows,columns") is on screen (ui/map_view writes it on its frame's body then).
 MAP_SHOWN = """shape => [...document.querySelectorAll('iframe')].some((frame) => frame.contentDocument
     && frame.contentDocument.body && frame.contentDocument.body.dataset.mapShape === shape)"""

@@ -9,6 +9,7 @@ from tests.conftest import png_bytes
 from tests.drive import (
     LIVE_STATUS,
     MAP_SHOWN,
+    MAP_VIEW_FRAME,
     VGG16_ANSWERED,
     assert_no_exception,
     inspect_shipped_model,
@@ -66,7 +67,7 @@ def test_hovering_the_feature_map_reads_the_value_of_the_pixel_under_the_pointer
 def _hovered_value(page, at: tuple[float, float]) -> tuple[int, int, float]:
     """(row, column, value) the feature map reads under the pointer at ``at`` (fractions of its width and height)."""
     page.wait_for_function(MAP_SHOWN, arg=f"{CAT_MAP_ROWS},{CAT_MAP_COLUMNS}", polling="raf")
-    feature_map = page.frame_locator("iframe[title='ui.map_view.map_view']").nth(1)  # the input photo comes first
+    feature_map = page.frame_locator(MAP_VIEW_FRAME).nth(1)  # the input photo comes first
     picture = feature_map.locator("img").bounding_box()
     page.mouse.move(picture["x"] + at[0] * picture["width"], picture["y"] + at[1] * picture["height"])
     reading = feature_map.locator("#reading")
@@ -80,7 +81,7 @@ def test_a_negative_fraction_typed_into_a_selected_kernel_cell_becomes_the_kerne
     page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
     settle(page)
     page.wait_for_function(MAP_SHOWN, arg=f"{CAT_MAP_ROWS},{CAT_MAP_COLUMNS}", polling="raf")
-    largest = page.frame_locator("iframe[title='ui.map_view.map_view']").nth(1).locator("#high")
+    largest = page.frame_locator(MAP_VIEW_FRAME).nth(1).locator("#high")
     largest_before = largest.inner_text()  # the identity kernel's map: the photo, up to 255
     grid = page.locator("[data-testid='stDataFrame']").first  # the kernel's 3 × 3 grid
     grid.scroll_into_view_if_needed()

@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import png_bytes
 from tests.drive import (
     MAP_SHOWN,
+    MAP_VIEW_FRAME,
     VGG16_ANSWERED,
     assert_no_exception,
     inspect_shipped_model,
@@ -110,7 +111,7 @@ def test_the_vgg16_answers_for_several_photos_fit_a_phone_screen(phone, server_u
 def test_a_tap_on_the_feature_map_reads_the_value_under_the_finger(phone, server_url):
     phone.goto(f"{server_url}/filter_playground")
     phone.wait_for_function(MAP_SHOWN, arg="298,449", polling="raf")
-    feature_map = phone.frame_locator("iframe[title='ui.map_view.map_view']").nth(1)
+    feature_map = phone.frame_locator(MAP_VIEW_FRAME).nth(1)
     feature_map.locator("img").tap(position={"x": 10, "y": 10})
     feature_map.locator("#reading").filter(has_text="value").wait_for()
     assert re.fullmatch(r"row \d+, column \d+: value \S+", feature_map.locator("#reading").inner_text())

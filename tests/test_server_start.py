@@ -55,39 +55,43 @@ def _preload_threads() -> list[threading.Thread]:
 
 
 def test_weights_on_disk_are_loaded_before_the_server_answers(monkeypatch, no_vgg16_loaded):
-    stand_in = object()
+    stand_in, loads = object(), []
     monkeypatch.setattr(vgg16, "weights_on_disk", lambda: "/weights/vgg16.h5")
-    monkeypatch.setattr(vgg16.Classifier, "load", classmethod(lambda cls, progress=None: stand_in))
+    monkeypatch.setattr(vgg16.Classifier, "load", classmethod(lambda cls, progress=None: loads.append(1) or stand_in))
     monkeypatch.setenv("CNN_PRELOAD_VGG16", "1")
     server_start.warm_up()
-    assert shared_vgg16.is_loaded() and shared_vgg16.load_classifier() is stand_in
-    assert not _preload_threads()
+    assert loads == [1] and not _preload_threads()  # loaded by the time warm_up returned, in its own thread
+    assert shared_vgg16.load_classifier() is stand_in and loads == [1]  # kept: not loaded again
 
 
 def test_weights_still_to_download_are_loaded_in_the_background(monkeypatch, no_vgg16_loaded):
-    release, loading = threading.Event(), threading.Event()
+    release, loading, loaded = threading.Event(), threading.Event(), threading.Event()
+    stand_in = object()
 
     def slow_load(cls, progress=None):
         loading.set()
         release.wait(timeout=30)
-        return object()
+        loaded.set()
+        return stand_in
 
     monkeypatch.setattr(vgg16, "weights_on_disk", lambda: None)
     monkeypatch.setattr(vgg16.Classifier, "load", classmethod(slow_load))
     monkeypatch.setenv("CNN_PRELOAD_VGG16", "1")
     server_start.warm_up()  # returns while the load is under way
-    assert loading.wait(timeout=30) and not shared_vgg16.is_loaded()
+    assert loading.wait(timeout=30) and not loaded.is_set()
     release.set()
     for thread in _preload_threads():
         thread.join(timeout=30)
-    assert shared_vgg16.is_loaded()
+    loaded.clear()
+    assert shared_vgg16.load_classifier() is stand_in and not loaded.is_set()  # kept: not loaded again
 
 
 def test_no_preload_on_ones_own_machine(monkeypatch, no_vgg16_loaded):
-    monkeypatch.setattr(vgg16.Classifier, "load", classmethod(lambda cls, progress=None: pytest.fail("loaded")))
+    loads = []
+    monkeypatch.setattr(vgg16.Classifier, "load", classmethod(lambda cls, progress=None: loads.append(1)))
     monkeypatch.setenv("CNN_PRELOAD_VGG16", "0")
     server_start.warm_up()
-    assert not shared_vgg16.is_loaded() and not _preload_threads()
+    assert loads == [] and not _preload_threads()
 
 
 def test_a_download_that_fails_is_logged_not_raised(monkeypatch, no_vgg16_loaded):
@@ -110,9 +114,10 @@ def test_a_download_that_fails_is_logged_not_raised(monkeypatch, no_vgg16_loaded
 
 
 def test_a_damaged_weights_file_is_logged_and_the_server_starts(monkeypatch, no_vgg16_loaded):
-    logged = []
+    logged, loads = [], []
 
     def damaged(cls, progress=None):
+        loads.append(1)
         raise OSError("Unable to synchronously open file (truncated file)")
 
     monkeypatch.setattr(vgg16, "weights_on_disk", lambda: "/weights/vgg16.h5")
@@ -120,4 +125,7 @@ def test_a_damaged_weights_file_is_logged_and_the_server_starts(monkeypatch, no_
     monkeypatch.setattr(server_start._LOG, "exception", lambda message, *values: logged.append(message % values))
     monkeypatch.setenv("CNN_PRELOAD_VGG16", "1")
     server_start.warm_up()
-    assert logged == ["VGG16 was not loaded at start-up"] and not shared_vgg16.is_loaded()
+    assert logged == ["VGG16 was not loaded at start-up"] and loads == [1]
+    with pytest.raises(OSError, match="truncated file"):  # the failure was not kept: the next call tries again
+        shared_vgg16.load_classifier()
+    assert loads == [1, 1]

@@ -56,11 +56,6 @@ class ProcessCache:
                         self._values.popitem(last=False)
                 return value
 
-    def __contains__(self, key: Hashable) -> bool:
-        """Whether the value of ``key`` is made (not while it is being made)."""
-        with self._lock:
-            return key in self._values
-
     def clear(self) -> None:
         with self._lock:
             self._values.clear()

@@ -15,7 +15,6 @@ _LOG = get_logger(__name__)
 
 
 _LOADED = ProcessCache()
-_KEY = "vgg16"
 
 
 def load_classifier(progress: downloads.Progress | None = None) -> vgg16.Classifier:
@@ -29,12 +28,7 @@ def load_classifier(progress: downloads.Progress | None = None) -> vgg16.Classif
         _LOG.info("VGG16 loaded in %.1f s; every session shares it", time.perf_counter() - start)
         return classifier
 
-    return _LOADED.get(_KEY, load)
-
-
-def is_loaded() -> bool:
-    """Whether this server process has VGG16 in memory."""
-    return _KEY in _LOADED
+    return _LOADED.get("vgg16", load)
 
 
 def require_classifier() -> vgg16.Classifier:

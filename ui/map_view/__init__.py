@@ -14,21 +14,21 @@ import numpy as np
 import streamlit.components.v1 as components
 
 from cnn_core import images
-from ui.pictures import MapPicture, map_picture
+from ui.pictures import map_picture
 
 FRONTEND = Path(__file__).parent / "frontend"
-#: The typed array the browser reads each dtype of :attr:`MapPicture.values` into.
+#: The typed array the browser reads each dtype of :attr:`ui.pictures.MapPicture.values` into.
 VALUE_TYPES = {np.dtype(np.uint8): "u1", np.dtype(np.int16): "i2", np.dtype(np.float32): "f4"}
 
 _view = components.declare_component("map_view", path=str(FRONTEND))
 
 
 def map_view(feature_map: np.ndarray, key: str, height: int = 340, show_scale: bool = True,
-             photo_range: bool = True) -> MapPicture:
+             photo_range: bool = True) -> None:
     """Draw ``feature_map`` (H, W) or (H, W, 3) at most ``height`` pixels high and as wide as its column allows.
 
     ``show_scale`` draws the colour bar of a one-channel map under it; ``photo_range`` as for
-    :func:`ui.pictures.map_picture`. Returns what was drawn.
+    :func:`ui.pictures.map_picture`.
     """
     drawn = map_picture(feature_map, photo_range)
     bar = None
@@ -37,5 +37,4 @@ def map_view(feature_map: np.ndarray, key: str, height: int = 340, show_scale: b
     _view(png=images.encode_png(drawn.pixels), values=drawn.values.tobytes(),
           value_type=VALUE_TYPES[drawn.values.dtype], shape=list(drawn.values.shape), step=drawn.step,
           map_shape=list(np.shape(feature_map)[:2]), bar=bar, height=height, key=key, default=None)
-    return drawn
 
