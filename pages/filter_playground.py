@@ -37,7 +37,7 @@ except ValueError as error:
     st.error(f"This kernel cannot be used yet: {error}")
     st.stop()
 
-clean, image = controls.prepare_input(picked.pixels, settings.grayscale, settings.noise_kind,
+clean, image = controls.prepare_input(picked, settings.grayscale, settings.noise_kind,
                                             settings.noise_level)
 try:
     if section == "Feature maps":

@@ -68,7 +68,7 @@ def _hovered_value(page, at: tuple[float, float]) -> tuple[int, int, float]:
     """(row, column, value) the feature map reads under the pointer at ``at`` (fractions of its width and height)."""
     page.wait_for_function(MAP_SHOWN, arg=f"{CAT_MAP_ROWS},{CAT_MAP_COLUMNS}", polling="raf")
     feature_map = page.frame_locator(MAP_VIEW_FRAME).nth(1)  # the input photo comes first
-    picture = feature_map.locator("img").bounding_box()
+    picture = feature_map.locator("#picture").bounding_box()
     page.mouse.move(picture["x"] + at[0] * picture["width"], picture["y"] + at[1] * picture["height"])
     reading = feature_map.locator("#reading")
     reading.filter(has_text="value").wait_for()

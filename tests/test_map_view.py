@@ -14,14 +14,16 @@ def _drawn(call: str) -> list[dict]:
     return sent_maps(app)
 
 
-def test_a_signed_map_sends_its_picture_values_shape_and_colour_bar():
+def test_a_signed_map_sends_its_values_shape_and_diverging_colour_scale():
     (sent,) = _drawn("map_view(np.arange(12, dtype=np.float32).reshape(3, 4) - 5, 'a_map')")
     np.testing.assert_array_equal(sent["values"], np.arange(12).reshape(3, 4) - 5)
     assert sent["values"].dtype == np.int16 and (sent["step"], sent["map_shape"]) == (1, [3, 4])
-    assert sent["bar"] == {"stops": figures.DIVERGING, "low": -6.0, "high": 6.0}
-    assert sent["pixels"].shape == (3, 4, 3)  # decoded as BGR
-    np.testing.assert_array_equal(sent["pixels"][0, 0][::-1], [0x1F + round((0x80 - 0x1F) / 6), 0x4E + round(
-        (0x80 - 0x4E) / 6), 0x9C - round((0x9C - 0x80) / 6)])  # -5 of ±6: one sixth of the way from blue to grey
+    assert sent["scale"] == {"stops": figures.DIVERGING, "low": -6.0, "high": 6.0} and sent["show_scale"]
+
+
+def test_a_colour_photo_sends_its_pixels_as_its_values_and_no_scale():
+    (sent,) = _drawn("map_view(np.full((2, 3, 3), 200, np.uint8), 'photo')")
+    assert sent["values"].dtype == np.uint8 and sent["shape"] == [2, 3, 3] and sent["scale"] is None
 
 
 def test_a_large_map_sends_its_sampled_values_with_the_step_to_true_coordinates():
@@ -31,6 +33,6 @@ def test_a_large_map_sends_its_sampled_values_with_the_step_to_true_coordinates(
     np.testing.assert_array_equal(sent["values"], full[::3, ::3])
 
 
-def test_without_the_scale_no_colour_bar_is_sent():
+def test_without_the_scale_its_colour_bar_is_not_drawn_but_its_colours_are_sent():
     (sent,) = _drawn("map_view(np.zeros((5, 5), np.float32), 'plain', show_scale=False)")
-    assert sent["bar"] is None and sent["pixels"].ndim == 2  # grey: one channel
+    assert sent["scale"] == {"stops": figures.GREY, "low": 0, "high": 255.0} and not sent["show_scale"]

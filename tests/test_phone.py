@@ -112,7 +112,7 @@ def test_a_tap_on_the_feature_map_reads_the_value_under_the_finger(phone, server
     phone.goto(f"{server_url}/filter_playground")
     phone.wait_for_function(MAP_SHOWN, arg="298,449", polling="raf")
     feature_map = phone.frame_locator(MAP_VIEW_FRAME).nth(1)
-    feature_map.locator("img").tap(position={"x": 10, "y": 10})
+    feature_map.locator("#picture").tap(position={"x": 10, "y": 10})
     feature_map.locator("#reading").filter(has_text="value").wait_for()
     assert re.fullmatch(r"row \d+, column \d+: value \S+", feature_map.locator("#reading").inner_text())
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from cnn_core import images
 from ui.megabyte_bar import MEGABYTE
+from ui.process_cache import ProcessCache
 from ui.text import plain
 from ui.url_settings import Start, UrlSettings
 
@@ -35,28 +36,36 @@ SOURCES = ("Sample photo", "Upload", "Camera")
 #: little enough that one visitor cannot take the memory and the cores of a server a class shares.
 MAX_PHOTOS_AT_ONCE = 10
 MAX_MEGABYTES_AT_ONCE = 50
+#: Decoded photos by content id, the most recent 16 (3 MB each at most).
+_DECODED = ProcessCache(max_entries=16)
 
 
 @dataclass(frozen=True)
 class PickedImage:
     """An RGB uint8 photo of shape (H, W, 3) and where it came from."""
 
-    pixels: np.ndarray
+    pixels: np.ndarray  # read-only: every rerun and every page of the process shares one decoded copy
     name: str
     original_size: tuple[int, int]  # (width, height) as stored in the file
+    content_id: str  # names the bytes, as for :func:`decode`
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def decode(content_id: str, _read: Callable[[], bytes], _wait: bool = True) -> tuple[np.ndarray, tuple[int, int]]:
-    """load_image at MAX_SIDE, cached by ``content_id``; ImageError and DecoderBusyError pass through uncached.
+def decode(content_id: str, read: Callable[[], bytes], wait: bool = True) -> tuple[np.ndarray, tuple[int, int]]:
+    """load_image at MAX_SIDE, kept by ``content_id``; ImageError and DecoderBusyError pass through, not kept.
 
-    ``content_id`` names the bytes: an upload's file id (new for every upload) or a sample's
-    file name. Hashing a large photo's bytes instead cost milliseconds on every rerun, and
-    ``_read`` fetches them only when the photo is not decoded yet. With ``_wait`` False, a large
-    photo raises DecoderBusyError while another is decoding, instead of waiting silently.
+    ``content_id`` names the bytes: an upload's file id (new for every upload) or a sample's file name.
+    Hashing a large photo's bytes instead cost milliseconds on every rerun, and ``read`` fetches them only
+    when the photo is not decoded yet. With ``wait`` False, a large photo raises DecoderBusyError while
+    another is decoding, instead of waiting silently. The pixels are read-only and shared, not copied:
+    ``st.cache_data`` copied a 1024-pixel photo (3 MB) on every rerun.
     """
-    data = _read()
-    return images.load_image(data, max_side=MAX_SIDE, wait=_wait), images.image_size(data)
+    def load() -> tuple[np.ndarray, tuple[int, int]]:
+        data = read()
+        pixels = images.load_image(data, max_side=MAX_SIDE, wait=wait)
+        pixels.flags.writeable = False
+        return pixels, images.image_size(data)
+
+    return _DECODED.get(content_id, load)
 
 
 def _sample(label: str, samples: Mapping[str, str] = SAMPLES) -> tuple[str, str, Callable[[], bytes]]:
@@ -138,7 +147,7 @@ def _decode_or_report(name: str, content_id: str, read: Callable[[], bytes]) -> 
     """Decode one file, showing its ImageError (or a downsizing note) in the page."""
     try:
         try:
-            pixels, original_size = decode(content_id, read, _wait=False)
+            pixels, original_size = decode(content_id, read, wait=False)
         except images.DecoderBusyError:
             with st.spinner(f"{plain(name)} is a very large picture, and another one is being opened on this "
                             "server. Yours is opened as soon as that one is done…"):
@@ -150,4 +159,4 @@ def _decode_or_report(name: str, content_id: str, read: Callable[[], bytes]) -> 
         st.caption(f"{plain(name)}: downsized from {original_size[0]}×{original_size[1]} to "
                    f"{pixels.shape[1]}×{pixels.shape[0]} pixels (longest side {MAX_SIDE}) so that every control "
                    "answers at once.")
-    return PickedImage(pixels, name, original_size)
+    return PickedImage(pixels, name, original_size, content_id)

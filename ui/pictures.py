@@ -19,11 +19,12 @@ DISPLAY_MAX_SIDE = 480
 
 @dataclass(frozen=True)
 class MapPicture:
-    """A photo or feature map as drawn: its pixels, the true values of the drawn cells, and its colour scale.
+    """A photo or feature map as drawn: the true values of the drawn cells, and their colour scale.
+
+    The browser colours the values itself (``ui/map_view/frontend/colours.js``), as :attr:`pixels` does here.
 
     Attributes
     ----------
-    pixels : ndarray of uint8, shape (h, w) for a grey picture or (h, w, 3)
     values : ndarray of shape (h, w) or (h, w, 3), in the type :func:`hover_values` chooses
         The map's own numbers at the drawn cells: cell (i, j) is the map's row ``i * step``, column ``j * step``.
     step : int
@@ -32,29 +33,36 @@ class MapPicture:
         The colour scale of a one-channel map (:func:`ui.figures.colour_scale`); None for a colour picture.
     """
 
-    pixels: np.ndarray
     values: np.ndarray
     step: int
     scale: dict | None
+
+    @property
+    def pixels(self) -> np.ndarray:
+        """The picture, uint8 of shape (h, w) for a grey one or (h, w, 3): what the browser draws.
+
+        One-channel maps are grey for non-negative values, or on the diverging scale with zero at mid-grey when
+        any value is negative. Three channels are a colour picture: a uint8 photo as it is, other maps scaled
+        as :func:`cnn_core.images.to_display` does.
+        """
+        if self.scale is None:
+            return images.to_display(self.values)
+        if self.scale["colorscale"] is GREY:  # one channel: a third of the pixels, and no colour interpolation
+            return grey_levels(self.values, self.scale)
+        return colour_pixels(self.values, self.scale)
 
 
 def map_picture(feature_map: np.ndarray, photo_range: bool = True) -> MapPicture:
     """What the browser draws of ``feature_map`` (H, W) or (H, W, 3), and what the pointer reads on it.
 
-    One-channel maps are grey for non-negative values (from 0 to at least 255 with ``photo_range``, as for a
-    photo; else stretched to the map's largest value), or on the diverging scale with zero at mid-grey when
-    any value is negative. Three channels are a colour picture: a uint8 photo as it is, other maps scaled as
-    :func:`cnn_core.images.to_display` does.
+    One-channel maps take the grey scale from 0 to at least 255 with ``photo_range``, as a photo does (else
+    stretched to the map's largest value), or the diverging scale when any value is negative; see
+    :attr:`MapPicture.pixels`.
     """
     step = max(1, math.ceil(max(feature_map.shape[:2]) / DISPLAY_MAX_SIDE))
     sampled = np.asarray(feature_map)[::step, ::step]
-    if sampled.ndim == 2:
-        scale = colour_scale(sampled, photo=photo_range)
-        # A grey scale is one channel: a third of the PNG to encode and send, and no colour interpolation.
-        pixels = grey_levels(sampled, scale) if scale["colorscale"] is GREY else colour_pixels(sampled, scale)
-        return MapPicture(pixels, hover_values(sampled), step, scale)
-    pixels = sampled if sampled.dtype == np.uint8 else images.to_display(sampled)
-    return MapPicture(pixels, hover_values(sampled), step, None)
+    scale = colour_scale(sampled, photo=photo_range) if sampled.ndim == 2 else None
+    return MapPicture(hover_values(sampled), step, scale)
 
 
 def hover_values(values: np.ndarray) -> np.ndarray:

@@ -10,7 +10,9 @@ import streamlit as st
 
 from cnn_core import conv, conv_block, image_quality, images, kernels
 from cnn_core.conv_block import SOBEL_MAGNITUDE, Filter
+from ui.image_picker import PickedImage
 from ui.playground import state_keys as keys
+from ui.process_cache import ProcessCache
 from ui.url_settings import UrlSettings
 
 CUSTOM = "custom"
@@ -35,6 +37,8 @@ MAX_POOL_SIZE = 8
 #: The sidebar's settings a link can hold; several show only with some choices (sigma without automatic sigma).
 LINKED_SETTINGS = ("channels", "noise", "noise_level", "kernel", "kernel_size", "auto_sigma", "sigma", "stride",
                    "padding", "padding_amount", "relu", "pool", "pool_size", "pool_stride")
+#: The photos lately prepared (channels and noise), by content id and settings.
+_PREPARED = ProcessCache(max_entries=8)
 
 
 @dataclass(frozen=True)
@@ -179,11 +183,18 @@ def _custom_kernel_editor() -> np.ndarray:
     return kernels.kernel_from_text(edited.to_numpy().tolist(), kernels.MAX_KERNEL_SIZE)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def prepare_input(pixels: np.ndarray, grayscale: bool, noise_kind: str | None,
+def prepare_input(picked: PickedImage, grayscale: bool, noise_kind: str | None,
                   noise_level: float) -> tuple[np.ndarray, np.ndarray]:
-    """(clean, noisy) photo in the chosen channels; without noise both are the same array."""
-    clean = images.to_grayscale(pixels) if grayscale else pixels
-    if noise_kind is None:
-        return clean, clean
-    return clean, image_quality.add_noise(clean, noise_kind, noise_level, seed=0)
+    """(clean, noisy) photo in the chosen channels, read-only; without noise both are the same array.
+
+    Kept by the photo's content id: hashing a 1024-pixel photo for ``st.cache_data`` and copying the result
+    back cost more on every slider move than the conversion itself.
+    """
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        clean = images.to_grayscale(picked.pixels) if grayscale else picked.pixels
+        noisy = clean if noise_kind is None else image_quality.add_noise(clean, noise_kind, noise_level, seed=0)
+        for array in (clean, noisy):
+            array.flags.writeable = False
+        return clean, noisy
+
+    return _PREPARED.get((picked.content_id, grayscale, noise_kind, noise_level), make)
