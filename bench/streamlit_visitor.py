@@ -3,7 +3,8 @@
 The server cannot tell it from a browser tab. It gets the same cookies first (Streamlit's XSRF cookie, and the
 balancer's affinity cookie when there is one), opens ``/_stcore/stream`` with the XSRF token as the browser
 does, asks for a page with the values of the widgets it has set, uploads files over HTTP the way the file
-uploader does, reruns a fragment when the server asks for it (live training status), and tells the server
+uploader does, reruns only a widget's fragment when the widget is in one (the Playground's layer controls) and a
+fragment when the server asks for it (live training status), and tells the server
 which large messages it already holds, so that it is sent references to them as a browser is. It draws
 nothing: what a script run costs the server is the same, what a browser spends drawing is not measured.
 """
@@ -53,6 +54,8 @@ class Visitor:
     _file_urls: dict[str, asyncio.Future] = field(default_factory=dict)
     _running: asyncio.Lock = field(default_factory=asyncio.Lock)
     _in_fragment: bool = False
+    _fragment_of: dict[tuple, str] = field(default_factory=dict)  # an element's fragment id, "" outside any
+    _changed_in: set[str] = field(default_factory=set)  # the fragments of the widgets set since the last run
 
     async def connect(self) -> None:
         await asyncio.to_thread(self._http, "GET", "/_stcore/health")
@@ -78,18 +81,22 @@ class Visitor:
         return await self.run(timeout)
 
     async def run(self, timeout: float = 300, fragment_id: str = "") -> RunResult:
-        """Rerun the page with the widget values set so far; waits until the server says the run finished."""
+        """Rerun the page with the widget values set so far, or only their fragment when they are all in one, as
+        the browser does; waits until the server says the run finished. ``fragment_id``: an auto-rerun."""
         async with self._running:
-            return await self._run(timeout, fragment_id)
+            changed_in, self._changed_in = self._changed_in, set()
+            if fragment_id:
+                return await self._run(timeout, fragment_id, is_auto_rerun=True)
+            return await self._run(timeout, changed_in.pop() if len(changed_in) == 1 else "", is_auto_rerun=False)
 
-    async def _run(self, timeout: float, fragment_id: str) -> RunResult:
+    async def _run(self, timeout: float, fragment_id: str, is_auto_rerun: bool) -> RunResult:
         message = BackMsg()
         state = message.rerun_script
         state.page_name, state.query_string = self.page, self.query_string
         state.widget_states.widgets.extend(self.widget_states.values())
         state.cached_message_hashes.extend(self._cache)
         if fragment_id:
-            state.fragment_id, state.is_auto_rerun = fragment_id, True
+            state.fragment_id, state.is_auto_rerun = fragment_id, is_auto_rerun
         self._in_fragment = bool(fragment_id)
         self._finished.clear()
         started = time.perf_counter()
@@ -119,31 +126,40 @@ class Visitor:
 
     def widget(self, kind: str, label: str):
         """The widget proto of ``kind`` ("slider", "button", ...) labelled ``label``."""
-        for element in self.elements.values():
+        return self._widget(kind, label)[1]
+
+    def _widget(self, kind: str, label: str) -> tuple[tuple, object]:
+        for path, element in self.elements.items():
             if element.WhichOneof("type") == kind and getattr(element, kind).label == label:
-                return getattr(element, kind)
+                return path, getattr(element, kind)
         raise LookupError(f"No {kind} labelled {label!r} on the page {self.page!r}")
 
+    def _changing(self, kind: str, label: str):
+        """The widget proto that is about to be set; its fragment is the one the next run reruns."""
+        path, widget = self._widget(kind, label)
+        self._changed_in.add(self._fragment_of.get(path, ""))
+        return widget
+
     def set_slider(self, label: str, value: float) -> None:
-        widget = self.widget("slider", label)
+        widget = self._changing("slider", label)
         self.widget_states[widget.id] = WidgetState(id=widget.id, double_array_value=DoubleArray(data=[value]))
 
     def set_number(self, label: str, value: int) -> None:
-        widget = self.widget("number_input", label)
+        widget = self._changing("number_input", label)
         self.widget_states[widget.id] = WidgetState(id=widget.id, int_value=value)
 
     def set_choice(self, kind: str, label: str, option: str) -> None:
         """Choose ``option`` of a selectbox or radio by its text."""
-        widget = self.widget(kind, label)
+        widget = self._changing(kind, label)
         self.widget_states[widget.id] = WidgetState(id=widget.id, string_value=option)
 
     def click(self, label: str) -> None:
-        widget = self.widget("button", label)
+        widget = self._changing("button", label)
         self.widget_states[widget.id] = WidgetState(id=widget.id, trigger_value=True)
 
     async def upload(self, label: str, name: str, data: bytes) -> None:
         """Send ``data`` to the file uploader labelled ``label`` as the browser does (the next run sees it)."""
-        widget = self.widget("file_uploader", label)
+        widget = self._changing("file_uploader", label)
         request_id = uuid.uuid4().hex
         answer = self._file_urls[request_id] = asyncio.get_running_loop().create_future()
         message = BackMsg()
@@ -184,9 +200,10 @@ class Visitor:
         if kind == "new_session":  # a script run begins: the whole page, unless a fragment's rerun asked for it
             self.session_id = message.new_session.initialize.session_id or self.session_id
             if not self._in_fragment:
-                self.elements, self._fragments = {}, {}
+                self.elements, self._fragments, self._fragment_of = {}, {}, {}
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-            self.elements[tuple(message.metadata.delta_path)] = message.delta.new_element
+            path = tuple(message.metadata.delta_path)
+            self.elements[path], self._fragment_of[path] = message.delta.new_element, message.delta.fragment_id
         elif kind == "page_info_changed":
             self.query_string = message.page_info_changed.query_string
         elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:

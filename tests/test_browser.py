@@ -64,14 +64,33 @@ def test_hovering_the_feature_map_reads_the_value_of_the_pixel_under_the_pointer
     assert (row, col) == pytest.approx((0.6 * CAT_MAP_ROWS, 0.3 * CAT_MAP_COLUMNS), abs=3)
 
 
+def test_a_pointer_resting_on_the_feature_map_reads_the_new_map_when_the_stride_changes(page, server_url):
+    page.goto(f"{server_url}/filter_playground")
+    page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
+    settle(page)
+    _hovered_value(page, (0.3, 0.6))
+    stride = page.locator("[data-testid='stSlider']").filter(has_text="Stride").get_by_role("slider")
+    stride.focus()  # the keyboard moves the slider; the mouse stays where it is
+    stride.press("ArrowRight")  # 1 -> 2
+    rows, columns = conv.output_size(300, 3, 2), conv.output_size(451, 3, 2)
+    page.wait_for_function(MAP_SHOWN, arg=f"{rows},{columns}", polling="raf")
+    reading = page.frame_locator(MAP_VIEW_FRAME).nth(1).locator("#reading").inner_text()
+    row, col, value = re.fullmatch(r"row (\d+), column (\d+): value (\S+)", reading).groups()
+    photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
+    expected = conv.conv2d(photo, kernels.make_kernel("sobel_x", 3), stride=2)[int(row), int(col)]
+    assert float(value.replace("−", "-")) == pytest.approx(expected, rel=1e-3)
+    assert (int(row), int(col)) == pytest.approx((0.6 * rows, 0.3 * columns), abs=3)
+
+
 def _hovered_value(page, at: tuple[float, float]) -> tuple[int, int, float]:
     """(row, column, value) the feature map reads under the pointer at ``at`` (fractions of its width and height)."""
     page.wait_for_function(MAP_SHOWN, arg=f"{CAT_MAP_ROWS},{CAT_MAP_COLUMNS}", polling="raf")
     feature_map = page.frame_locator(MAP_VIEW_FRAME).nth(1)  # the input photo comes first
+    feature_map.locator("#picture").scroll_into_view_if_needed()  # a mouse points where the screen shows
     picture = feature_map.locator("#picture").bounding_box()
     page.mouse.move(picture["x"] + at[0] * picture["width"], picture["y"] + at[1] * picture["height"])
     reading = feature_map.locator("#reading")
-    reading.filter(has_text="value").wait_for()
+    reading.filter(has_text=re.compile(r"^row \d+")).wait_for()  # not the hint, which names "a value" too
     row, col, value = re.fullmatch(r"row (\d+), column (\d+): value (\S+)", reading.inner_text()).groups()
     return int(row), int(col), float(value.replace("−", "-"))
 

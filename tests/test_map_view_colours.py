@@ -43,6 +43,7 @@ MAPS = {
     "a photo's grey levels (uint8)": lambda: RNG.integers(0, 256, (30, 40), dtype=np.uint8),
     "a signed map with NaN and ±inf": lambda: np.where(RNG.random((30, 40)) < 0.05, np.nan, RNG.normal(size=(30, 40)))
     .astype(np.float32).clip(-3, 3) * np.where(RNG.random((30, 40)) < 0.02, np.inf, 1),
+    "a signed map whose values fall on its colour stops": lambda: RNG.integers(-4, 5, (30, 40)).astype(np.float32) / 4,
     "a colour photo (uint8)": lambda: RNG.integers(0, 256, (30, 40, 3), dtype=np.uint8),
     "an RGB feature map, signed": lambda: RNG.normal(size=(30, 40, 3)).astype(np.float32),
     "an RGB feature map beyond 255": lambda: RNG.uniform(0, 2000, (30, 40, 3)).astype(np.float32),

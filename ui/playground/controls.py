@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +35,7 @@ NOISE_LABELS = {"none": "None", "gaussian": "Gaussian (grain)", "salt_and_pepper
 POOL_LABELS = {"none": "None", "max": "Max", "average": "Average"}
 MAX_STRIDE = 8
 MAX_POOL_SIZE = 8
-#: The sidebar's settings a link can hold; several show only with some choices (sigma without automatic sigma).
+#: The controls' settings a link can hold; several show only with some choices (sigma without automatic sigma).
 LINKED_SETTINGS = ("channels", "noise", "noise_level", "kernel", "kernel_size", "auto_sigma", "sigma", "stride",
                    "padding", "padding_amount", "relu", "pool", "pool_size", "pool_stride")
 #: The photos lately prepared (channels and noise), by content id and settings.
@@ -43,7 +44,8 @@ _PREPARED = ProcessCache(max_entries=8)
 
 @dataclass(frozen=True)
 class LayerSettings:
-    """Everything the sidebar sets: input preparation, the filter, stride, padding, pooling."""
+    """Everything the Playground's controls set: input preparation and the filter (the sidebar), then stride,
+    padding, ReLU and pooling (the layer's controls above the pictures)."""
 
     grayscale: bool = True
     noise_kind: str | None = None
@@ -65,7 +67,8 @@ class LayerSettings:
 
 
 def sidebar_settings(link: UrlSettings) -> LayerSettings:
-    """Draw the sidebar controls, starting from the page link's values, and return what they are set to."""
+    """Draw the sidebar's controls (the input and the kernel), starting from the page link's values, and return
+    what they are set to, with the layer's defaults: :func:`layer_controls` sets those."""
     st.header("Input")
     start = link.choice("channels", keys.CHANNELS, list(CHANNEL_TOKENS), "Grayscale", CHANNEL_TOKENS)
     channels = st.radio("Channels", list(CHANNEL_TOKENS), horizontal=True, **start.as_index(CHANNEL_TOKENS),
@@ -90,8 +93,24 @@ def sidebar_settings(link: UrlSettings) -> LayerSettings:
                                **start.as_index(KERNEL_LABELS),
                                help="The small grid of weights that slides over the image.")
     kernel_size, sigma = _kernel_size_and_sigma(kernel_name, link)
+    return LayerSettings(grayscale, noise_kind, noise_level, kernel_name, kernel_size, sigma)
 
-    st.header("Convolution")
+
+def layer_controls(link: UrlSettings, settings: LayerSettings) -> LayerSettings:
+    """Draw the layer's controls, convolution then pooling side by side, and return ``settings`` with their values.
+
+    They sit above the pictures they change, in the fragment of :mod:`ui.playground.chosen_section`.
+    """
+    convolution, pooling = st.columns(2, border=True)
+    with convolution:
+        stride, padding, relu = _convolution_controls(link)
+    with pooling:
+        pool_mode, pool_size, pool_stride = _pooling_controls(link)
+    return dataclasses.replace(settings, stride=stride, padding=padding, relu=relu, pool_mode=pool_mode,
+                               pool_size=pool_size, pool_stride=pool_stride)
+
+
+def _convolution_controls(link: UrlSettings) -> tuple[int, conv.Padding, bool]:
     stride = st.slider("Stride", 1, MAX_STRIDE, **link.whole_number("stride", keys.STRIDE, 1, MAX_STRIDE, 1).as_value(),
                        help="How many pixels the kernel jumps between stops. Stride 2 keeps every second "
                             "position, so the output is about half as wide and half as high.")
@@ -108,13 +127,15 @@ def sidebar_settings(link: UrlSettings) -> LayerSettings:
                                       help="Each side gets this many zeros, so the input grows by twice it."))
     relu = st.checkbox("ReLU after convolution", **link.flag("relu", keys.RELU, False).as_value(),
                        help="Rectified linear unit: negative values become 0, as after most CNN layers.")
+    return stride, padding, relu
 
-    st.header("Pooling")
+
+def _pooling_controls(link: UrlSettings) -> tuple[str | None, int, int]:
     start = link.choice("pool", keys.POOLING, list(POOL_LABELS), "none")
     pool_choice = st.radio("Pooling", list(POOL_LABELS), format_func=POOL_LABELS.get, horizontal=True,
                            **start.as_index(POOL_LABELS),
-                           help="Shrink the feature map: keep the largest (max) or the mean "
-                                                 "(average) value of each window.")
+                           help="Shrink the feature map: keep the largest (max) or the mean (average) value of "
+                                "each window.")
     pool_mode = None if pool_choice == "none" else pool_choice
     pool_size = pool_stride = 2
     if pool_mode:
@@ -125,8 +146,7 @@ def sidebar_settings(link: UrlSettings) -> LayerSettings:
                                 **link.whole_number("pool_stride", keys.pool_stride(pool_size), 1, MAX_POOL_SIZE,
                                                     pool_size).as_value(),
                                 help="Step between windows; equal to the size by default, so windows don't overlap.")
-    return LayerSettings(grayscale, noise_kind, noise_level, kernel_name, kernel_size, sigma, stride, padding,
-                         relu, pool_mode, pool_size, pool_stride)
+    return pool_mode, pool_size, pool_stride
 
 
 def _kernel_size_and_sigma(kernel_name: str, link: UrlSettings) -> tuple[int, float | None]:

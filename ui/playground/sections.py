@@ -7,11 +7,11 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import conv, conv_block, image_quality, images, kernels
-from cnn_core.conv_block import Filter
+from cnn_core.conv_block import SOBEL_MAGNITUDE, Filter
 from ui import figures
 from ui.map_view import map_view
 from ui.playground import state_keys as keys
-from ui.playground.controls import KERNEL_LABELS, LayerSettings
+from ui.playground.controls import CUSTOM, KERNEL_LABELS, LayerSettings, build_filter
 from ui.process_cache import ProcessCache
 
 NOISE_LAB_SIZES = (3, 5, 7, 9, 11, 15)
@@ -38,10 +38,20 @@ def feature_map_section(image: np.ndarray, layer_filter: Filter, settings: Layer
     _explain_colours(output.feature_map)
     _shape_arithmetic(image, layer_filter, settings, output)
     _downloads(output)
+
+
+def kernel_numbers(settings: LayerSettings) -> None:
+    """The chosen preset kernel's numbers, in an expander; a custom kernel's are in its editor.
+
+    Drawn above the Playground's fragment (:mod:`ui.playground.chosen_section`): the kernel is the sidebar's
+    choice, so a layer control's move need not redraw its grid.
+    """
+    if settings.kernel_name == CUSTOM:
+        return
+    kernel = build_filter(settings).kernel
     with st.expander("The kernel's numbers"):
-        if layer_filter.name == "sobel_magnitude":
+        if settings.kernel_name == SOBEL_MAGNITUDE:
             st.caption("Sobel x and its transpose, Sobel y; the map is sqrt(x² + y²) of their two outputs.")
-        kernel = layer_filter.kernel
         grid = _KERNEL_GRIDS.get((kernel.tobytes(), kernel.shape), lambda: figures.grid_figure(kernel, decimals=3))
         st.plotly_chart(grid, key=keys.KERNEL_GRID)
 
@@ -60,14 +70,18 @@ def _shape_arithmetic(image: np.ndarray, layer_filter: Filter, settings: LayerSe
     with st.expander("Shape arithmetic", expanded=True):
         st.markdown("Each output side follows **⌊(n + padding − k) / s⌋ + 1**, with n the input side, "
                     "k the window side, s the stride, and padding the zeros added on both ends.")
+        formulas = []
         for axis, n, k in (("height", image.shape[0], kernel_rows), ("width", image.shape[1], kernel_cols)):
             before, after = conv.padding_amounts(n, k, settings.stride, settings.padding)
             result = conv.output_size(n, k, settings.stride, settings.padding)
-            st.latex(_formula(f"\\text{{conv {axis}}}", n, before + after, k, settings.stride, result))
+            formulas.append(_formula(f"\\text{{conv {axis}}}", n, before + after, k, settings.stride, result))
         if output.pooled is not None:
             for axis, n in (("height", output.feature_map.shape[0]), ("width", output.feature_map.shape[1])):
                 result = conv.output_size(n, settings.pool_size, settings.pool_stride)
-                st.latex(_formula(f"\\text{{pool {axis}}}", n, 0, settings.pool_size, settings.pool_stride, result))
+                formulas.append(_formula(f"\\text{{pool {axis}}}", n, 0, settings.pool_size, settings.pool_stride,
+                                         result))
+        # One formula element: each one the browser draws costs a slider move its time.
+        st.latex("\\begin{gathered} " + " \\\\[0.6em] ".join(formulas) + " \\end{gathered}")
         if settings.padding == "same":
             st.caption("'same' pads just enough that the output is ⌈n / s⌉; an odd total puts the extra zero "
                        "at the bottom or right, as Keras does.")

@@ -13,7 +13,7 @@ from ui.playground.controls import LayerSettings
 
 
 def step_through_section(layer_filter: Filter, settings: LayerSettings) -> None:
-    st.markdown("A tiny grayscale image of digits, your kernel, and your stride and padding from the sidebar. "
+    st.markdown("A tiny grayscale image of digits, your kernel, and your stride and padding from the controls above. "
                 "Pick an output cell to see the window it reads, the element-wise products, and their sum "
                 "landing in the feature map.")
     if layer_filter.name == "sobel_magnitude":

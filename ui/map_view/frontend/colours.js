@@ -3,39 +3,38 @@
 // rounds to float32 (Math.fround) at the same steps, and rounds halves to even as np.rint does.
 "use strict";
 
-function roundHalfEven(value) {
-  const rounded = Math.round(value);
-  return rounded - value === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
-}
-
-function toByte(value) {  // ui's round_to_uint8
-  return Math.min(255, Math.max(0, roundHalfEven(value)));
-}
-
-// np.interp(position, stop positions, one channel of the stop colours), for one position.
-function interpolate(position, positions, levels) {
-  const last = positions.length - 1;
-  if (!(position > positions[0])) return levels[0];
-  if (position >= positions[last]) return levels[last];
-  let segment = 0;
-  while (positions[segment + 1] <= position) segment += 1;
-  if (positions[segment] === position) return levels[segment];
-  const slope = (levels[segment + 1] - levels[segment]) / (positions[segment + 1] - positions[segment]);
-  return slope * (position - positions[segment]) + levels[segment];
-}
+// Writing a number into a Uint8ClampedArray clips it to [0, 255] and rounds halves to even, as ui's round_to_uint8
+// (np.rint, then clip) does: the ImageData's bytes take each level as it is computed.
 
 // ui.figures.colour_pixels (grey_levels is its grey case): `scale` is {stops: [[position, "#rrggbb"]], low, high}.
+// For each value, np.interp of its position between the stops, channel by channel, with NumPy's formula.
 function colourOneChannel(values, scale, rgba) {
-  const positions = scale.stops.map(([position]) => position);
-  const channels = [1, 3, 5].map((at) => scale.stops.map(([, colour]) => parseInt(colour.slice(at, at + 2), 16)));
+  const positions = scale.stops.map(([position]) => position), last = positions.length - 1;
+  const levels = scale.stops.map(([, colour]) => [1, 3, 5].map((at) => parseInt(colour.slice(at, at + 2), 16)));
+  const slopes = positions.slice(0, last).map((start, segment) => levels[segment].map(
+    (level, channel) => (levels[segment + 1][channel] - level) / (positions[segment + 1] - start)));
   const low = Math.fround(scale.low), span = Math.fround(Math.max(scale.high - scale.low, 1e-12));
-  for (let index = 0; index < values.length; index += 1) {
-    let position = Math.fround(Math.fround(values[index] - low) / span);
-    if (Number.isNaN(position)) position = 0;
-    for (let channel = 0; channel < 3; channel += 1) {
-      rgba[4 * index + channel] = toByte(interpolate(position, positions, channels[channel]));
+  for (let index = 0, at = 0; index < values.length; index += 1, at += 4) {
+    const position = Math.fround(Math.fround(values[index] - low) / span);
+    let level = levels[last];
+    if (!(position > positions[0])) level = levels[0];  // NaN too
+    else if (position < positions[last]) {
+      let segment = 0;
+      while (positions[segment + 1] <= position) segment += 1;
+      level = levels[segment];
+      if (positions[segment] !== position) {
+        const offset = position - positions[segment], slope = slopes[segment];
+        rgba[at] = slope[0] * offset + level[0];
+        rgba[at + 1] = slope[1] * offset + level[1];
+        rgba[at + 2] = slope[2] * offset + level[2];
+        rgba[at + 3] = 255;
+        continue;
+      }
     }
-    rgba[4 * index + 3] = 255;
+    rgba[at] = level[0];
+    rgba[at + 1] = level[1];
+    rgba[at + 2] = level[2];
+    rgba[at + 3] = 255;
   }
 }
 
@@ -59,7 +58,7 @@ function colourThreeChannels(values, rgba) {
   const scaled = (value) => signed ? Math.fround(128 + Math.fround(value * factor))
     : largest > 255 ? Math.fround(value * factor) : value;
   for (let pixel = 0; pixel < values.length / 3; pixel += 1) {
-    for (let channel = 0; channel < 3; channel += 1) rgba[4 * pixel + channel] = toByte(scaled(values[3 * pixel + channel]));
+    for (let channel = 0; channel < 3; channel += 1) rgba[4 * pixel + channel] = scaled(values[3 * pixel + channel]);
     rgba[4 * pixel + 3] = 255;
   }
 }
