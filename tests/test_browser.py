@@ -82,6 +82,22 @@ def test_a_pointer_resting_on_the_feature_map_reads_the_new_map_when_the_stride_
     assert (int(row), int(col)) == pytest.approx((0.6 * rows, 0.3 * columns), abs=3)
 
 
+def test_a_mouse_leaving_the_feature_map_brings_the_hint_back_and_a_new_map_is_not_read(page, server_url):
+    page.goto(f"{server_url}/filter_playground")
+    page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
+    settle(page)
+    _hovered_value(page, (0.3, 0.6))
+    page.mouse.move(1, 1)  # off the picture
+    reading = page.frame_locator(MAP_VIEW_FRAME).nth(1).locator("#reading")
+    reading.filter(has_text="Point at the picture to read a value.").wait_for()
+    stride = page.locator("[data-testid='stSlider']").filter(has_text="Stride").get_by_role("slider")
+    stride.focus()
+    stride.press("ArrowRight")  # 1 -> 2
+    page.wait_for_function(MAP_SHOWN, arg=f"{conv.output_size(300, 3, 2)},{conv.output_size(451, 3, 2)}",
+                           polling="raf")
+    assert reading.inner_text() == "Point at the picture to read a value."
+
+
 def _hovered_value(page, at: tuple[float, float]) -> tuple[int, int, float]:
     """(row, column, value) the feature map reads under the pointer at ``at`` (fractions of its width and height)."""
     page.wait_for_function(MAP_SHOWN, arg=f"{CAT_MAP_ROWS},{CAT_MAP_COLUMNS}", polling="raf")
