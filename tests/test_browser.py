@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from cnn_core import conv, images, kernels
@@ -16,6 +17,7 @@ from tests.drive import (
     open_trainer,
     remember_text,
     settle,
+    slider,
     upload,
     upload_files,
     wait_for_text_seen,
@@ -45,7 +47,7 @@ def test_upload_then_change_the_stride_updates_the_shape(page, server_url, tmp_p
     page.get_by_text("Input: 120 × 200 × 1").wait_for()
     page.get_by_text("Feature map: 118 × 198 × 1").wait_for()
 
-    stride = page.locator("[data-testid='stSlider']").filter(has_text="Stride").get_by_role("slider")
+    stride = slider(page, "Stride")
     stride.focus()
     stride.press("ArrowRight")  # 1 -> 2
     rows, cols = conv.output_size(120, 3, 2), conv.output_size(200, 3, 2)
@@ -59,7 +61,7 @@ def test_hovering_the_feature_map_reads_the_value_of_the_pixel_under_the_pointer
     page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
     settle(page)
     row, col, value = _hovered_value(page, (0.3, 0.6))
-    photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
+    photo = _grey_cat()
     assert value == pytest.approx(conv.conv2d(photo, kernels.make_kernel("sobel_x", 3))[row, col], rel=1e-3)
     assert (row, col) == pytest.approx((0.6 * CAT_MAP_ROWS, 0.3 * CAT_MAP_COLUMNS), abs=3)
 
@@ -69,14 +71,14 @@ def test_a_pointer_resting_on_the_feature_map_reads_the_new_map_when_the_stride_
     page.get_by_text("Feature map: 298 × 449 × 1").wait_for()
     settle(page)
     _hovered_value(page, (0.3, 0.6))
-    stride = page.locator("[data-testid='stSlider']").filter(has_text="Stride").get_by_role("slider")
+    stride = slider(page, "Stride")
     stride.focus()  # the keyboard moves the slider; the mouse stays where it is
     stride.press("ArrowRight")  # 1 -> 2
     rows, columns = conv.output_size(300, 3, 2), conv.output_size(451, 3, 2)
     page.wait_for_function(MAP_SHOWN, arg=f"{rows},{columns}", polling="raf")
     reading = page.frame_locator(MAP_VIEW_FRAME).nth(1).locator("#reading").inner_text()
     row, col, value = re.fullmatch(r"row (\d+), column (\d+): value (\S+)", reading).groups()
-    photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
+    photo = _grey_cat()
     expected = conv.conv2d(photo, kernels.make_kernel("sobel_x", 3), stride=2)[int(row), int(col)]
     assert float(value.replace("−", "-")) == pytest.approx(expected, rel=1e-3)
     assert (int(row), int(col)) == pytest.approx((0.6 * rows, 0.3 * columns), abs=3)
@@ -90,12 +92,17 @@ def test_a_mouse_leaving_the_feature_map_brings_the_hint_back_and_a_new_map_is_n
     page.mouse.move(1, 1)  # off the picture
     reading = page.frame_locator(MAP_VIEW_FRAME).nth(1).locator("#reading")
     reading.filter(has_text="Point at the picture to read a value.").wait_for()
-    stride = page.locator("[data-testid='stSlider']").filter(has_text="Stride").get_by_role("slider")
+    stride = slider(page, "Stride")
     stride.focus()
     stride.press("ArrowRight")  # 1 -> 2
     page.wait_for_function(MAP_SHOWN, arg=f"{conv.output_size(300, 3, 2)},{conv.output_size(451, 3, 2)}",
                            polling="raf")
     assert reading.inner_text() == "Point at the picture to read a value."
+
+
+def _grey_cat() -> np.ndarray:
+    """The sample photo the Playground opens with, in the grayscale it starts in."""
+    return images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
 
 
 def _hovered_value(page, at: tuple[float, float]) -> tuple[int, int, float]:
@@ -127,7 +134,7 @@ def test_a_negative_fraction_typed_into_a_selected_kernel_cell_becomes_the_kerne
     # At a person's typing speed: keys sent with no pause can reach the grid before its cell editor has opened.
     page.keyboard.type("-1/2", delay=100)  # a number cell took no fractions ("all 1/9 for a blur")
     page.keyboard.press("Enter")
-    photo = images.to_grayscale(images.load_image(image_picker.SAMPLES_DIR / image_picker.SAMPLES["Cat"]))
+    photo = _grey_cat()
     largest.filter(has_not_text=largest_before).wait_for()  # the new kernel's map is drawn
     row, col, value = _hovered_value(page, (0.3, 0.6))
     assert value == pytest.approx(-0.5 * float(photo[row + 1, col + 1]), rel=1e-3)  # half the centre pixel, negated
@@ -236,7 +243,7 @@ def test_a_shared_playground_link_opens_its_settings_and_the_address_bar_follows
     rows, cols = conv.output_size(300, 3, 2), conv.output_size(451, 3, 2)
     page.get_by_text(f"Feature map: {rows} × {cols} × 1").wait_for()
     settle(page)
-    stride = page.locator("[data-testid='stSlider']").filter(has_text="Stride").get_by_role("slider")
+    stride = slider(page, "Stride")
     stride.focus()
     stride.press("ArrowRight")  # 2 -> 3
     page.wait_for_url(re.compile(r"filter_playground\?(.*&)?stride=3"))

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import conv, sliding_window
-from cnn_core.conv_block import Filter
+from cnn_core.conv_block import SOBEL_MAGNITUDE, Filter
 from ui import figures
 from ui.playground import state_keys as keys
 from ui.playground.controls import LayerSettings
@@ -16,7 +16,7 @@ def step_through_section(layer_filter: Filter, settings: LayerSettings) -> None:
     st.markdown("A tiny grayscale image of digits, your kernel, and your stride and padding from the controls above. "
                 "Pick an output cell to see the window it reads, the element-wise products, and their sum "
                 "landing in the feature map.")
-    if layer_filter.name == "sobel_magnitude":
+    if layer_filter.name == SOBEL_MAGNITUDE:
         st.caption("The magnitude combines two kernels; the lab steps through its first one, Sobel x.")
     columns = st.columns([1, 1, 2])
     size = columns[0].slider("Input size", 4, 9, 6, key=keys.LAB_SIZE, help="Side of the small input matrix.")

@@ -13,27 +13,20 @@ function colourOneChannel(values, scale, rgba) {
   const levels = scale.stops.map(([, colour]) => [1, 3, 5].map((at) => parseInt(colour.slice(at, at + 2), 16)));
   const slopes = positions.slice(0, last).map((start, segment) => levels[segment].map(
     (level, channel) => (levels[segment + 1][channel] - level) / (positions[segment + 1] - start)));
+  slopes.push([0, 0, 0]);  // from the last stop on, its colour
   const low = Math.fround(scale.low), span = Math.fround(Math.max(scale.high - scale.low, 1e-12));
   for (let index = 0, at = 0; index < values.length; index += 1, at += 4) {
     const position = Math.fround(Math.fround(values[index] - low) / span);
-    let level = levels[last];
-    if (!(position > positions[0])) level = levels[0];  // NaN too
-    else if (position < positions[last]) {
-      let segment = 0;
+    let segment = 0, offset = 0;  // up to the first stop, and NaN: the first colour
+    if (position >= positions[last]) segment = last;
+    else if (position > positions[0]) {
       while (positions[segment + 1] <= position) segment += 1;
-      level = levels[segment];
-      if (positions[segment] !== position) {
-        const offset = position - positions[segment], slope = slopes[segment];
-        rgba[at] = slope[0] * offset + level[0];
-        rgba[at + 1] = slope[1] * offset + level[1];
-        rgba[at + 2] = slope[2] * offset + level[2];
-        rgba[at + 3] = 255;
-        continue;
-      }
+      offset = position - positions[segment];  // 0 on a stop, which then gives its colour exactly
     }
-    rgba[at] = level[0];
-    rgba[at + 1] = level[1];
-    rgba[at + 2] = level[2];
+    const level = levels[segment], slope = slopes[segment];
+    rgba[at] = slope[0] * offset + level[0];
+    rgba[at + 1] = slope[1] * offset + level[1];
+    rgba[at + 2] = slope[2] * offset + level[2];
     rgba[at + 3] = 255;
   }
 }
